@@ -1,0 +1,236 @@
+package dev.pmcj.tensor;
+
+/**
+ * Argument validation shared by every backend, so all of them reject bad calls with the same
+ * message. Each message starts with the op, then names both tensors involved with their shapes:
+ * {@code "matmul: a [2, 3] and b [4, 5]: inner dimensions 3 and 4 differ"}.
+ */
+public final class Checks {
+    private Checks() {
+    }
+
+    /** An {@link IllegalArgumentException} in the common format {@code "op: a S and b T: reason"}. */
+    public static IllegalArgumentException mismatch(String op, String nameA, Tensor a, String nameB, Tensor b,
+                                                    String reason) {
+        return new IllegalArgumentException(op + ": " + nameA + " " + a.shape() + " and " + nameB + " " + b.shape()
+                + ": " + reason);
+    }
+
+    /** {@code b} must have exactly {@code a}'s shape. */
+    public static void sameShape(String op, String nameA, Tensor a, String nameB, Tensor b) {
+        if (!a.shape().equals(b.shape())) throw mismatch(op, nameA, a, nameB, b, "shapes differ");
+    }
+
+    /** {@code b} must hold as many elements as {@code a} (flat buffers such as optimizer state). */
+    public static void sameSize(String op, String nameA, Tensor a, String nameB, Tensor b) {
+        if (a.shape().numel() != b.shape().numel()) {
+            throw mismatch(op, nameA, a, nameB, b, "sizes " + a.shape().numel() + " and " + b.shape().numel() + " differ");
+        }
+    }
+
+    /** {@code t} (named {@code name}) must have shape {@code expected}, which derives from {@code ref}. */
+    public static void expectShape(String op, String refName, Tensor ref, String name, Tensor t, Shape expected) {
+        if (!t.shape().equals(expected)) throw mismatch(op, refName, ref, name, t, name + " must be " + expected);
+    }
+
+    /** {@code t} must have rank {@code rank}. */
+    public static void rank(String op, String name, Tensor t, int rank) {
+        if (t.rank() != rank) {
+            throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " must have rank " + rank);
+        }
+    }
+
+    /** Kernels read and write dense row-major data; views must be made contiguous first. */
+    public static void contiguous(String op, String name, Tensor t) {
+        if (!t.isContiguous()) {
+            throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " with strides "
+                    + java.util.Arrays.toString(t.strides()) + " must be contiguous (call contiguous() first)");
+        }
+    }
+
+    /** The host array behind {@code t}; host backends cannot read device buffers. */
+    public static float[] host(String op, String name, Tensor t) {
+        if (t.storage() instanceof Storage.Host h) return h.data();
+        throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " lives on "
+                + ((Storage.Device) t.storage()).owner().name() + ", not in host memory");
+    }
+
+    /** True when {@code from} broadcasts to {@code to} under numpy rules (trailing axes aligned). */
+    public static boolean broadcastsTo(Shape from, Shape to) {
+        if (from.rank() > to.rank()) return false;
+        for (int i = 1; i <= from.rank(); i++) {
+            int f = from.at(from.rank() - i), t = to.at(to.rank() - i);
+            if (f != t && f != 1) return false;
+        }
+        return true;
+    }
+
+    /** An id array (token ids, targets, positions) must have one entry per row. */
+    public static void length(String op, String arrayName, int[] array, String name, Tensor t, int expected) {
+        if (array.length != expected) {
+            throw new IllegalArgumentException(op + ": " + arrayName + " has " + array.length + " entries but "
+                    + name + " " + t.shape() + " needs " + expected);
+        }
+    }
+
+    /** Every entry must lie in {@code [lo, hi)}; {@code what} says what bounds it. */
+    public static void inRange(String op, String arrayName, int[] array, int lo, int hi, String what) {
+        for (int i = 0; i < array.length; i++) {
+            if (array[i] < lo || array[i] >= hi) {
+                throw new IllegalArgumentException(op + ": " + arrayName + "[" + i + "] = " + array[i]
+                        + " out of range [" + lo + ", " + hi + ") for " + what);
+            }
+        }
+    }
+
+    // ---- per-op validation: every backend calls these before its kernels -------------------
+
+    /** Sizes of one {@link Backend#matmul} call; {@code sharedB} when a 2-D b serves every batch. */
+    public record MatmulDims(int batch, int m, int k, int n, boolean sharedB) {
+    }
+
+    public static MatmulDims matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
+        String op = "matmul";
+        for (Tensor t : new Tensor[]{a, b, c}) {
+            if (t.rank() < 2) throw new IllegalArgumentException(op + ": a " + a.shape() + ", b " + b.shape()
+                    + ", c " + c.shape() + ": every operand needs at least 2 axes");
+        }
+        contiguous(op, "a", a);
+        contiguous(op, "b", b);
+        contiguous(op, "c", c);
+        int m = transA ? a.dim(-1) : a.dim(-2), ka = transA ? a.dim(-2) : a.dim(-1);
+        int kb = transB ? b.dim(-1) : b.dim(-2), n = transB ? b.dim(-2) : b.dim(-1);
+        if (ka != kb) throw mismatch(op, "a", a, "b", b, "inner dimensions " + ka + " and " + kb + " differ");
+        Shape batchA = batchOf(a.shape());
+        if (!batchA.equals(batchOf(c.shape())) || c.dim(-2) != m || c.dim(-1) != n) {
+            throw mismatch(op, "a", a, "c", c, "c must be " + batchA + " x [" + m + ", " + n + "]");
+        }
+        boolean shared = b.rank() == 2;
+        if (!shared && !batchOf(b.shape()).equals(batchA)) {
+            throw mismatch(op, "a", a, "b", b, "batch axes differ (b must share a's batch axes or be 2-D)");
+        }
+        return new MatmulDims(Math.toIntExact(batchA.numel()), m, ka, n, shared);
+    }
+
+    private static Shape batchOf(Shape s) {
+        return new Shape(java.util.Arrays.copyOf(s.dims(), s.rank() - 2));
+    }
+
+    /** {@code t} is an output or companion of {@code ref}: same shape, contiguous. */
+    public static void like(String op, String refName, Tensor ref, String name, Tensor t) {
+        sameShape(op, refName, ref, name, t);
+        contiguous(op, name, t);
+    }
+
+    public static void binary(BinaryOp bop, Tensor a, Tensor b, Tensor out) {
+        String op = "binary " + bop;
+        contiguous(op, "out", out);
+        if (!broadcastsTo(a.shape(), out.shape()) || !broadcastsTo(b.shape(), out.shape())) {
+            throw mismatch(op, "a", a, "b", b, "they do not broadcast to out " + out.shape());
+        }
+    }
+
+    public static void sumTo(Tensor x, Tensor out) {
+        contiguous("sumTo", "x", x);
+        contiguous("sumTo", "out", out);
+        if (!broadcastsTo(out.shape(), x.shape())) {
+            throw mismatch("sumTo", "x", x, "out", out, "out does not broadcast to x");
+        }
+    }
+
+    /** Returns the normalised axis. */
+    public static int reduce(ReduceOp rop, Tensor x, int axis, Tensor out) {
+        String op = "reduce " + rop;
+        contiguous(op, "x", x);
+        contiguous(op, "out", out);
+        int a = x.shape().axis(axis);
+        expectShape(op, "x", x, "out", out, x.shape().with(a, 1));
+        return a;
+    }
+
+    public static void oneElement(String op, Tensor x, Tensor out) {
+        contiguous(op, "x", x);
+        contiguous(op, "out", out);
+        if (out.shape().numel() != 1) throw mismatch(op, "x", x, "out", out, "out must hold one element");
+    }
+
+    /** A per-row vector of a last-axis kernel over x: shape {@code [rows]}. */
+    public static void perRow(String op, Tensor x, String name, Tensor t) {
+        contiguous(op, name, t);
+        expectShape(op, "x", x, name, t, Shape.of(x.shape().rows()));
+    }
+
+    /** A per-channel parameter of a last-axis kernel over x: shape {@code [last]}. */
+    public static void perChannel(String op, Tensor x, String name, Tensor t) {
+        contiguous(op, name, t);
+        expectShape(op, "x", x, name, t, Shape.of(x.shape().last()));
+    }
+
+    /** Rotary embedding: x {@code [N, H, D]}, D even, one position per row. */
+    public static void rope(String op, Tensor x, int[] positions, Tensor out) {
+        rank(op, "x", x, 3);
+        contiguous(op, "x", x);
+        sameShape(op, "x", x, "out", out);
+        contiguous(op, "out", out);
+        if (x.dim(2) % 2 != 0) throw new IllegalArgumentException(op + ": x " + x.shape() + " needs an even head size");
+        length(op, "positions", positions, "x", x, x.dim(0));
+        inRange(op, "positions", positions, 0, Integer.MAX_VALUE, "a position");
+    }
+
+    /** Attention: q {@code [B, T, H, D]}, k and v {@code [B, S, KV, D]}, H a multiple of KV, lse {@code [B, H, T]}. */
+    public static void attention(String op, Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
+        rank(op, "q", q, 4);
+        rank(op, "k", k, 4);
+        contiguous(op, "q", q);
+        contiguous(op, "k", k);
+        contiguous(op, "v", v);
+        contiguous(op, "out", out);
+        contiguous(op, "lse", lse);
+        int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
+        if (k.dim(0) != b || k.dim(3) != d) {
+            throw mismatch(op, "q", q, "k", k, "batch and head size must match");
+        }
+        if (kv == 0 || h % kv != 0) throw mismatch(op, "q", q, "k", k, "query heads must be a multiple of KV heads");
+        sameShape(op, "k", k, "v", v);
+        sameShape(op, "q", q, "out", out);
+        expectShape(op, "q", q, "lse", lse, Shape.of(b, h, t));
+        length(op, "qPos", qPos, "q", q, b * t);
+        inRange(op, "qPos", qPos, 0, s, "keys k " + k.shape());
+    }
+
+    /** A gradient must have the shape of the value it belongs to. */
+    public static void gradient(String op, String name, Tensor value, Tensor grad) {
+        like(op, name, value, "d" + name, grad);
+    }
+
+    /** Embedding: table {@code [V, D]}, out {@code [N, D]}, N ids in {@code [0, V)}. */
+    public static void embedding(String op, Tensor table, int[] ids, Tensor out) {
+        rank(op, "table", table, 2);
+        contiguous(op, "table", table);
+        contiguous(op, "out", out);
+        expectShape(op, "table", table, "out", out, Shape.of(ids.length, table.dim(1)));
+        inRange(op, "ids", ids, 0, table.dim(0), "table " + table.shape());
+    }
+
+    /** Cross-entropy: logits {@code [N, V]}, N targets in {@code [0, V)} or negative (ignored), losses {@code [N]}. */
+    public static void crossEntropy(String op, Tensor logits, int[] targets, float smoothing, Tensor losses) {
+        rank(op, "logits", logits, 2);
+        contiguous(op, "logits", logits);
+        contiguous(op, "losses", losses);
+        expectShape(op, "logits", logits, "losses", losses, Shape.of(logits.dim(0)));
+        length(op, "targets", targets, "logits", logits, logits.dim(0));
+        inRange(op, "targets", targets, Integer.MIN_VALUE, logits.dim(1), "logits " + logits.shape());
+        if (!(smoothing >= 0f && smoothing <= 1f)) {
+            throw new IllegalArgumentException(op + ": label smoothing " + smoothing + " must lie in [0, 1]");
+        }
+    }
+
+    /** Optimizer state: every buffer is contiguous and holds as many numbers as param. */
+    public static void flatBuffers(String op, Tensor param, String[] names, Tensor... buffers) {
+        contiguous(op, "param", param);
+        for (int i = 0; i < buffers.length; i++) {
+            sameSize(op, "param", param, names[i], buffers[i]);
+            contiguous(op, names[i], buffers[i]);
+        }
+    }
+}

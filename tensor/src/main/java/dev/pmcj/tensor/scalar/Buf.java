@@ -1,0 +1,29 @@
+package dev.pmcj.tensor.scalar;
+
+import dev.pmcj.tensor.Checks;
+import dev.pmcj.tensor.Tensor;
+
+/**
+ * A contiguous tensor's numbers as seen by the reference kernels: element {@code i} in row-major
+ * order is {@code data[offset + i]}. Callers have already checked contiguity.
+ */
+public record Buf(float[] data, int offset) {
+
+    /** The host numbers behind a contiguous tensor; null stays null (optional arguments). */
+    public static Buf of(String op, String name, Tensor t) {
+        return t == null ? null : new Buf(Checks.host(op, name, t), t.offset());
+    }
+
+    public float get(int i) {
+        return data[offset + i];
+    }
+
+    public void set(int i, double value) {
+        data[offset + i] = (float) value;
+    }
+
+    /** {@code this[i] += value}, the accumulate step of every backward kernel. */
+    public void add(int i, double value) {
+        data[offset + i] = (float) (data[offset + i] + value);
+    }
+}
