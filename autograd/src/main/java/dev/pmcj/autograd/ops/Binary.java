@@ -1,0 +1,66 @@
+package dev.pmcj.autograd.ops;
+
+import dev.pmcj.autograd.Tape;
+import dev.pmcj.autograd.Var;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.BinaryOp;
+import dev.pmcj.tensor.Tensor;
+
+/**
+ * {@code y = a op b} for ADD, SUB, MUL, DIV with numpy broadcasting. Each input's local gradient has
+ * y's shape and is summed back to the input's shape ({@code Backend.sumTo}):
+ * {@code d(a/b)/db = -y/b}, so DIV needs no square.
+ */
+public final class Binary {
+    private Binary() {
+    }
+
+    public static Var apply(Tape t, BinaryOp op, Var a, Var b) {
+        if (op != BinaryOp.ADD && op != BinaryOp.SUB && op != BinaryOp.MUL && op != BinaryOp.DIV) {
+            throw new IllegalArgumentException("binary: " + op + " of a " + a.shape() + " and b " + b.shape()
+                    + " is not differentiable here (only ADD, SUB, MUL, DIV)");
+        }
+        Backend be = t.backend();
+        Tensor y = t.allocate(BroadcastTo.shapeOf("binary " + op, a.shape(), b.shape()));
+        be.binary(op, a.value(), b.value(), y);
+        Var out = t.output(y, a, b);
+        if (t.needsGrad(a, b)) {
+            t.record(() -> {
+                Tensor dy = out.grad();
+                if (dy == null) return;
+                if (a.requiresGrad()) be.sumTo(localA(t, op, dy, b.value()), t.gradOf(a), true);
+                if (b.requiresGrad()) be.sumTo(localB(t, op, dy, a.value(), b.value(), y), t.gradOf(b), true);
+            });
+        }
+        return out;
+    }
+
+    private static Tensor localA(Tape t, BinaryOp op, Tensor dy, Tensor b) {
+        return switch (op) {
+            case ADD, SUB -> dy;
+            case MUL, DIV -> {
+                Tensor g = t.allocate(dy.shape());
+                t.backend().binary(op, dy, b, g);
+                yield g;
+            }
+            default -> throw new AssertionError(op);
+        };
+    }
+
+    private static Tensor localB(Tape t, BinaryOp op, Tensor dy, Tensor a, Tensor b, Tensor y) {
+        if (op == BinaryOp.ADD) return dy;
+        Backend be = t.backend();
+        Tensor g = t.allocate(dy.shape());
+        switch (op) {
+            case SUB -> be.affine(dy, -1f, 0f, g);
+            case MUL -> be.binary(BinaryOp.MUL, dy, a, g);
+            case DIV -> {
+                be.binary(BinaryOp.MUL, dy, y, g);
+                be.binary(BinaryOp.DIV, g, b, g);
+                be.affine(g, -1f, 0f, g);
+            }
+            default -> throw new AssertionError(op);
+        }
+        return g;
+    }
+}

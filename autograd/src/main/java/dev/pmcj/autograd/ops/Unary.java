@@ -1,0 +1,27 @@
+package dev.pmcj.autograd.ops;
+
+import dev.pmcj.autograd.Tape;
+import dev.pmcj.autograd.Var;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Tensor;
+import dev.pmcj.tensor.UnaryOp;
+
+/** {@code y = f(x)} element-wise; the backend knows each f' ({@code dx += dy * f'(x)}, from x or y). */
+public final class Unary {
+    private Unary() {
+    }
+
+    public static Var apply(Tape t, UnaryOp op, Var x) {
+        Backend be = t.backend();
+        Tensor xv = x.value().contiguous();
+        Tensor y = t.allocate(x.shape());
+        be.unary(op, xv, y);
+        Var out = t.output(y, x);
+        if (t.needsGrad(x)) {
+            t.record(() -> {
+                if (out.grad() != null) be.unaryBackward(op, xv, y, out.grad(), t.gradOf(x));
+            });
+        }
+        return out;
+    }
+}
