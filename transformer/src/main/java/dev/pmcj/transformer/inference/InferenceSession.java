@@ -1,0 +1,174 @@
+package dev.pmcj.transformer.inference;
+
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Tensor;
+import dev.pmcj.transformer.model.Decoder;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Generation with a KV cache and no tape. Prompts are processed as a batch of up to
+ * {@code maxStreams} streams: each prompt is prefilled into its own cache slot, then every unfinished
+ * stream advances one token per step as one {@code [streams, 1]} forward, each at its own position.
+ * Finished streams hand their slot to the last active one, so the batch stays dense. Buffers are
+ * allocated once, here; each step moves only the sampled rows' logits to the host.
+ */
+public final class InferenceSession implements AutoCloseable {
+    private final Decoder model;
+    private final int maxStreams, maxLength;
+    private final KvCache cache;
+    private final CachedDecoder forward;
+    private final Backend backend;
+    /** Host copy of one stream's logits, reused for every sample. */
+    private final float[] row;
+    private boolean closed;
+
+    public InferenceSession(Decoder model, int maxStreams, int maxLength) {
+        if (maxStreams <= 0) throw new IllegalArgumentException("InferenceSession: maxStreams " + maxStreams + " must be positive");
+        if (maxLength <= 0 || maxLength > model.config().context()) {
+            throw new IllegalArgumentException("InferenceSession: maxLength " + maxLength + " must lie in [1, context "
+                    + model.config().context() + "]");
+        }
+        this.model = model;
+        this.maxStreams = maxStreams;
+        this.maxLength = maxLength;
+        this.backend = model.parameters().backend();
+        this.cache = new KvCache(backend, model.config(), maxStreams, maxLength);
+        this.forward = new CachedDecoder(model, Math.max(maxStreams, maxLength), maxStreams);
+        this.row = new float[model.config().vocab()];
+    }
+
+    public Decoder model() {
+        return model;
+    }
+
+    /** The logits after the whole prompt (a test hook: one prefill, host copy). */
+    public float[] nextTokenLogits(int[] prompt) {
+        ensureOpen();
+        validate(prompt, 0);
+        return prefill(0, prompt).clone();
+    }
+
+    /**
+     * Generated ids for each prompt (the prompt itself excluded), in prompt order. A stream stops
+     * at EOS (not returned), after {@code maxNewTokens}, or when prompt plus generated tokens reach
+     * {@code cfg.maxTotalLength()} or this session's {@code maxLength}.
+     */
+    public List<int[]> generate(List<int[]> prompts, SamplingConfig cfg) {
+        ensureOpen();
+        for (int i = 0; i < prompts.size(); i++) validate(prompts.get(i), i);
+        List<int[]> out = new ArrayList<>(prompts.size());
+        for (int from = 0; from < prompts.size(); from += maxStreams) {
+            out.addAll(generateChunk(prompts.subList(from, Math.min(prompts.size(), from + maxStreams)), from, cfg));
+        }
+        return out;
+    }
+
+    /** One stream's progress: its generated ids so far and its length including the prompt. */
+    private static final class Stream {
+        final int[] generated;
+        final SplittableRandom rng;
+        int count, length;
+
+        Stream(int capacity, SplittableRandom rng, int length) {
+            this.generated = new int[capacity];
+            this.rng = rng;
+            this.length = length;
+        }
+    }
+
+    private List<int[]> generateChunk(List<int[]> prompts, int firstIndex, SamplingConfig cfg) {
+        int limit = Math.min(cfg.maxTotalLength(), maxLength);
+        Stream[] bySlot = new Stream[prompts.size()];
+        List<Stream> streams = new ArrayList<>();
+        int active = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] prompt = prompts.get(i);
+            int budget = Math.max(0, Math.min(cfg.maxNewTokens(), limit - prompt.length));
+            Stream s = new Stream(budget, rngFor(cfg.seed(), firstIndex + i), prompt.length);
+            streams.add(s);
+            if (budget > 0 && accept(s, Sampler.sample(prefill(active, prompt), cfg, s.rng), cfg)) bySlot[active++] = s;
+        }
+        int[] tokens = new int[maxStreams], positions = new int[maxStreams];
+        boolean[] done = new boolean[maxStreams];
+        while (active > 0) {
+            for (int slot = 0; slot < active; slot++) {
+                tokens[slot] = bySlot[slot].generated[bySlot[slot].count - 1];
+                positions[slot] = bySlot[slot].length - 1;
+            }
+            Tensor logits = forward.forward(cache, 0, active, 1, Arrays.copyOf(tokens, active), Arrays.copyOf(positions, active));
+            for (int slot = 0; slot < active; slot++) {
+                backend.toHost(logits.slice(0, slot, slot + 1), row);
+                done[slot] = !accept(bySlot[slot], Sampler.sample(row, cfg, bySlot[slot].rng), cfg);
+            }
+            active = compact(bySlot, done, active);
+        }
+        List<int[]> out = new ArrayList<>(streams.size());
+        for (Stream s : streams) out.add(Arrays.copyOf(s.generated, s.count));
+        return out;
+    }
+
+    /** Records a sampled token; false when the stream is finished (EOS, budget or length spent). */
+    private static boolean accept(Stream s, int token, SamplingConfig cfg) {
+        if (token == cfg.eosId()) return false;
+        s.generated[s.count++] = token;
+        s.length++;
+        return s.count < s.generated.length;
+    }
+
+    /** Fills each finished stream's slot with the last active stream (cache included); returns the new count. */
+    private int compact(Stream[] bySlot, boolean[] done, int active) {
+        for (int slot = 0; slot < active; ) {
+            if (!done[slot]) {
+                slot++;
+                continue;
+            }
+            active--;
+            if (slot != active) {
+                cache.moveSlot(active, slot, bySlot[active].length - 1);
+                bySlot[slot] = bySlot[active];
+                done[slot] = done[active];
+            }
+            bySlot[active] = null;
+        }
+        return active;
+    }
+
+    /** Runs {@code prompt} into cache slot {@code slot}; returns the logits after it (host copy, reused). */
+    private float[] prefill(int slot, int[] prompt) {
+        int[] positions = new int[prompt.length];
+        Arrays.setAll(positions, i -> i);
+        backend.toHost(forward.forward(cache, slot, 1, prompt.length, prompt, positions), row);
+        return row;
+    }
+
+    private static SplittableRandom rngFor(long seed, int streamIndex) {
+        return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (streamIndex + 1L)));
+    }
+
+    private void validate(int[] prompt, int index) {
+        if (prompt.length == 0) throw new IllegalArgumentException("InferenceSession: prompt " + index + " is empty");
+        if (prompt.length > maxLength) {
+            throw new IllegalArgumentException("InferenceSession: prompt " + index + " has " + prompt.length
+                    + " tokens, more than maxLength " + maxLength);
+        }
+        for (int t : prompt) {
+            if (t < 0 || t >= model.config().vocab()) {
+                throw new IllegalArgumentException("InferenceSession: prompt " + index + " holds token " + t
+                        + " outside the vocabulary [0, " + model.config().vocab() + ")");
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("InferenceSession is closed");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.pmcj.transformer.inference;
+
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Shape;
+import dev.pmcj.tensor.Tensor;
+import dev.pmcj.transformer.model.ModelConfig;
+
+/**
+ * Keys and values of every layer, {@code [streams, maxLength, kvHeads, headDim]} each, allocated once.
+ * A stream owns one slot (index on axis 0); its entry at position p is written when token p is fed.
+ */
+public final class KvCache {
+    private final Backend backend;
+    private final Tensor[] keys, values;
+    private final int streams, maxLength;
+
+    public KvCache(Backend backend, ModelConfig c, int streams, int maxLength) {
+        if (streams <= 0 || maxLength <= 0) {
+            throw new IllegalArgumentException("KvCache: streams " + streams + " and maxLength " + maxLength + " must be positive");
+        }
+        this.backend = backend;
+        this.streams = streams;
+        this.maxLength = maxLength;
+        keys = new Tensor[c.layers()];
+        values = new Tensor[c.layers()];
+        Shape shape = Shape.of(streams, maxLength, c.kvHeads(), c.headDim());
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = backend.allocate(shape);
+            values[l] = backend.allocate(shape);
+        }
+    }
+
+    public int streams() {
+        return streams;
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Keys of slots {@code [from, to)}, {@code [to-from, maxLength, kvHeads, headDim]} (a contiguous view). */
+    public Tensor keys(int layer, int from, int to) {
+        return keys[layer].slice(0, from, to);
+    }
+
+    public Tensor values(int layer, int from, int to) {
+        return values[layer].slice(0, from, to);
+    }
+
+    /** Writes {@code k, v [count, kvHeads, headDim]} at positions {@code start..start+count-1} of {@code slot}. */
+    public void write(int layer, int slot, int start, Tensor k, Tensor v) {
+        int count = k.dim(0);
+        if (start < 0 || start + count > maxLength) {
+            throw new IllegalArgumentException("KvCache: positions " + start + ".." + (start + count - 1)
+                    + " exceed maxLength " + maxLength);
+        }
+        backend.copy(k, region(keys[layer], slot, start, count));
+        backend.copy(v, region(values[layer], slot, start, count));
+    }
+
+    /** Moves slot {@code from}'s first {@code length} positions into slot {@code to} (compaction). */
+    public void moveSlot(int from, int to, int length) {
+        for (int l = 0; l < keys.length; l++) {
+            backend.copy(region(keys[l], from, 0, length), region(keys[l], to, 0, length));
+            backend.copy(region(values[l], from, 0, length), region(values[l], to, 0, length));
+        }
+    }
+
+    private static Tensor region(Tensor t, int slot, int start, int count) {
+        return t.slice(0, slot, slot + 1).slice(1, start, start + count).reshape(count, t.dim(2), t.dim(3));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pmcj.transformer.train;
+
+import dev.pmcj.autograd.Ops;
+import dev.pmcj.autograd.ParameterStore;
+import dev.pmcj.autograd.Tape;
+import dev.pmcj.autograd.Var;
+import dev.pmcj.autograd.optim.Optimizer;
+import dev.pmcj.autograd.optim.Schedule;
+import dev.pmcj.transformer.model.Decoder;
+
+import java.util.function.Function;
+
+/**
+ * Gradient descent on a {@link Decoder}: each {@link #microStep} runs one micro-batch forward and
+ * backward with its loss scaled by {@code 1/accumulation}; every {@code accumulation} micro-steps
+ * the gradients are clipped (when a maximum norm is set), the optimizer steps at
+ * {@code schedule.lr(step)} (0-based optimizer step) and the gradients are zeroed.
+ */
+public final class Trainer {
+    /** Pass as {@code maxGradNorm} to skip clipping. */
+    public static final float NO_CLIPPING = 0f;
+
+    private final Decoder model;
+    private final Optimizer optimizer;
+    private final Schedule schedule;
+    private final int accumulation;
+    private final float maxGradNorm;
+    private int pendingMicroSteps;
+    private float lastLoss = Float.NaN;
+    private float lastGradNorm = Float.NaN;
+
+    public Trainer(Decoder model, Optimizer optimizer, Schedule schedule, int accumulation, float maxGradNorm) {
+        if (accumulation <= 0) throw new IllegalArgumentException("Trainer: accumulation " + accumulation + " must be positive");
+        if (!(maxGradNorm >= 0f)) throw new IllegalArgumentException("Trainer: maxGradNorm " + maxGradNorm + " must be >= 0 (0 = off)");
+        this.model = model;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.accumulation = accumulation;
+        this.maxGradNorm = maxGradNorm;
+    }
+
+    /** One micro-batch per step, no clipping. */
+    public Trainer(Decoder model, Optimizer optimizer, Schedule schedule) {
+        this(model, optimizer, schedule, 1, NO_CLIPPING);
+    }
+
+    /**
+     * Forward and backward of one micro-batch; {@code lossFn} builds a one-element loss on the tape
+     * it is given. Returns that loss (unscaled). Throws {@link NonFiniteLossException} naming the
+     * optimizer step when the loss or the gradient norm is not finite.
+     */
+    public float microStep(Function<Tape, Var> lossFn) {
+        ParameterStore params = model.parameters();
+        Tape tape = new Tape(params.backend());
+        Var loss = lossFn.apply(tape);
+        float value = loss.value().item();
+        if (!Float.isFinite(value)) {
+            tape.reset();
+            throw new NonFiniteLossException("loss is " + value + " at optimizer step " + optimizer.steps()
+                    + " (micro-step " + (pendingMicroSteps + 1) + " of " + accumulation + ")");
+        }
+        tape.backward(accumulation == 1 ? loss : Ops.affine(tape, loss, 1f / accumulation, 0f));
+        lastLoss = value;
+        if (++pendingMicroSteps == accumulation) {
+            if (maxGradNorm > 0f) {
+                lastGradNorm = params.clipGradNorm(maxGradNorm);
+                if (!Float.isFinite(lastGradNorm)) {
+                    throw new NonFiniteLossException("gradient norm is " + lastGradNorm + " at optimizer step " + optimizer.steps());
+                }
+            }
+            optimizer.step(params, schedule.lr(optimizer.steps()));
+            params.zeroGrad();
+            pendingMicroSteps = 0;
+        }
+        return value;
+    }
+
+    public Decoder model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public int accumulation() {
+        return accumulation;
+    }
+
+    /** Optimizer steps taken so far (the schedule's position). */
+    public long step() {
+        return optimizer.steps();
+    }
+
+    /** Micro-steps run since the last optimizer step. */
+    public int pendingMicroSteps() {
+        return pendingMicroSteps;
+    }
+
+    /** The loss of the last micro-step (NaN before the first). */
+    public float lastLoss() {
+        return lastLoss;
+    }
+
+    /** Global gradient norm before clipping at the last optimizer step (NaN when clipping is off). */
+    public float lastGradNorm() {
+        return lastGradNorm;
+    }
+}

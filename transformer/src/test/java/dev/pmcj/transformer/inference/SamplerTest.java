@@ -1,0 +1,92 @@
+package dev.pmcj.transformer.inference;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SamplerTest {
+    /** log of probabilities 0.5, 0.2, 0.3 (temperature 1 recovers them). */
+    private static final float[] LOGITS = {(float) Math.log(0.5), (float) Math.log(0.2), (float) Math.log(0.3)};
+
+    private static SamplingConfig cfg(float temperature, float topP, int topK) {
+        return new SamplingConfig(temperature, topP, topK, 0L, 1, 100, -1);
+    }
+
+    @Test
+    void greedyTakesTheFirstMaximum() {
+        float[] logits = {1f, 5f, 3f, 5f};
+        assertEquals(1, Sampler.argmax(logits));
+        assertEquals(1, Sampler.sample(logits, SamplingConfig.greedy(1), new SplittableRandom(1)));
+    }
+
+    @Test
+    void topKKeepsTheKLargestWithTiesByLowerId() {
+        assertArrayEquals(new int[]{1, 3}, Sampler.candidates(new float[]{1f, 5f, 3f, 5f, 2f}, cfg(1f, 1f, 2)));
+        assertArrayEquals(new int[]{1, 3, 2}, Sampler.candidates(new float[]{1f, 5f, 3f, 5f, 2f}, cfg(1f, 1f, 3)));
+    }
+
+    @Test
+    void topPKeepsTheSmallestSetReachingP() {
+        assertArrayEquals(new int[]{0}, Sampler.candidates(LOGITS, cfg(1f, 0.45f, 0)));
+        assertArrayEquals(new int[]{0}, Sampler.candidates(LOGITS, cfg(1f, 0.5f - 1e-6f, 0)));
+        assertArrayEquals(new int[]{0, 2}, Sampler.candidates(LOGITS, cfg(1f, 0.79f, 0)));
+        assertArrayEquals(new int[]{0, 2, 1}, Sampler.candidates(LOGITS, cfg(1f, 0.81f, 0)));
+        // Temperature sharpens before the nucleus: at T 0.5 the probabilities are 25:4:9, so 0.5 -> 25/38 = 0.66.
+        assertArrayEquals(new int[]{0}, Sampler.candidates(LOGITS, cfg(0.5f, 0.65f, 0)));
+    }
+
+    @Test
+    void topPAppliesAfterTopKOnRenormalisedProbabilities() {
+        // Top-2 renormalises 0.5 and 0.3 to 0.625 and 0.375: p 0.6 keeps one token (0.5 < 0.6 before renormalising).
+        assertArrayEquals(new int[]{0}, Sampler.candidates(LOGITS, cfg(1f, 0.6f, 2)));
+        assertArrayEquals(new int[]{0, 2}, Sampler.candidates(LOGITS, cfg(1f, 0.6f, 0)));
+    }
+
+    @Test
+    void sampleFrequenciesFollowTemperatureScaledProbabilities() {
+        int n = 40_000;
+        SplittableRandom rng = new SplittableRandom(9);
+        for (float t : new float[]{1f, 0.5f}) {
+            int[] counts = new int[3];
+            for (int i = 0; i < n; i++) counts[Sampler.sample(LOGITS, cfg(t, 1f, 0), rng)]++;
+            double[] p = t == 1f ? new double[]{0.5, 0.2, 0.3} : new double[]{25 / 38.0, 4 / 38.0, 9 / 38.0};
+            for (int j = 0; j < 3; j++) {
+                double sigma = Math.sqrt(p[j] * (1 - p[j]) / n);
+                assertEquals(p[j], counts[j] / (double) n, 5 * sigma, "T " + t + " token " + j);
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void candidatesAreTheMostLikelyAndSamplesComeFromThem(@ForAll @Size(min = 1, max = 40) List<@FloatRange(min = -20, max = 20) Float> values,
+                                                          @ForAll @IntRange(min = 0, max = 10) int topK,
+                                                          @ForAll @FloatRange(min = 0.05f, max = 1f) float topP,
+                                                          @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature) {
+        float[] logits = new float[values.size()];
+        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        SamplingConfig c = cfg(temperature, topP, topK);
+        int[] kept = Sampler.candidates(logits, c);
+        assertTrue(kept.length >= 1 && (topK == 0 || kept.length <= topK));
+        float minKept = Float.POSITIVE_INFINITY;
+        boolean[] in = new boolean[logits.length];
+        for (int id : kept) {
+            minKept = Math.min(minKept, logits[id]);
+            in[id] = true;
+        }
+        for (int j = 0; j < logits.length; j++) {
+            assertTrue(in[j] || logits[j] <= minKept, "excluded token " + j + " is more likely than a kept one");
+        }
+        int sampled = Sampler.sample(logits, c, new SplittableRandom(values.hashCode()));
+        assertTrue(in[sampled], "sampled " + sampled + " outside the candidates");
+    }
+}
