@@ -5,6 +5,7 @@ import java.util.Locale;
 /** Picks a backend by name: {@code scalar}, {@code cpu}, {@code opencl} or {@code opencl:N}. */
 public final class Backends {
     private static final Backend SCALAR = new ScalarBackend();
+    private static final Backend CPU = new dev.pmcj.tensor.vector.VectorBackend();
 
     private Backends() {
     }
@@ -16,8 +17,7 @@ public final class Backends {
 
     /** The fast CPU backend. */
     public static Backend cpu() {
-        // TODO(VectorBackend): return dev.pmcj.tensor.vector.VectorBackend once it exists; scalar until then.
-        return SCALAR;
+        return CPU;
     }
 
     /**

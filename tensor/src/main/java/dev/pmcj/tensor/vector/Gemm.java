@@ -1,0 +1,263 @@
+package dev.pmcj.tensor.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Single-precision matrix product the BLIS way. {@code C (+)= A B} where element {@code (i, k)} of A
+ * sits at {@code a[aOff + i*aRs + k*aCs]} (row-major A has {@code aCs = 1}, a transposed one
+ * {@code aRs = 1}), likewise B, and C is row-major with leading dimension {@code ldc}.
+ *
+ * <p>Large products pack a {@code KC x NC} block of B and an {@code MC x KC} block of A into
+ * contiguous per-thread buffers laid out micro-panel by micro-panel, then a {@code MR x NR} register
+ * tile (6 rows times two vectors = 12 FMA accumulators, the AVX2 register budget) runs over them.
+ * The B micro-panel stays in L1, the A block in L2. Threads split C into disjoint blocks, so no
+ * synchronisation is needed beyond the final join. Small products (and matrix-vector shaped ones,
+ * where packing would cost as much as the arithmetic) take a direct path with no packing.
+ */
+final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 16 * MR;
+    static final int NC = 128 * NR;
+
+    /** At or below this many multiply-adds a product is computed directly, single-threaded. */
+    static final long DIRECT_MAX = 64 * 64 * 64;
+    /** Rows up to this count are matrix-vector shaped: packing B would not pay. */
+    static final int DIRECT_ROWS = 4;
+    /** Below this many multiply-adds in total the hand-off to other threads costs more than it saves. */
+    static final long PARALLEL_MIN = 1L << 20;
+
+    /** Per-thread packing buffers, allocated once per thread and reused. */
+    private static final class Scratch {
+        final float[] ap = new float[MC * KC];
+        final float[] bp = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+        float[] row = new float[0];
+
+        float[] row(int n) {
+            if (row.length < n) row = new float[n];
+            return row;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private Gemm() {
+    }
+
+    /**
+     * {@code batches} products; the operands of batch {@code i} start at {@code off + i * batchStride}
+     * ({@code bBatchStride = 0} shares one b). A is {@code m x k} ({@code k x m} stored when transA),
+     * B is {@code k x n} ({@code n x k} when transB), C is {@code m x n}; all dense.
+     */
+    static void matmul(float[] a, int aOff, int aBatchStride, boolean transA,
+                       float[] b, int bOff, int bBatchStride, boolean transB,
+                       float[] c, int cOff, int batches, int m, int n, int k, boolean accumulate) {
+        if (batches == 0 || m == 0 || n == 0) return;
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1;
+        int bRs = transB ? 1 : n, bCs = transB ? k : 1;
+        long macs = (long) m * n * k;
+        boolean direct = macs <= DIRECT_MAX || m <= DIRECT_ROWS;
+        boolean parallel = macs * batches >= PARALLEL_MIN;
+        // Split each product into parts along its longer side so every thread has work.
+        int parts = parallel && batches < Parallel.THREADS ? Parallel.THREADS : 1;
+        boolean splitN = n >= m;
+        int grain = splitN ? NR : MR;
+        int extent = splitN ? n : m;
+        int chunk = Math.max(grain, ceilDiv(ceilDiv(extent, parts), grain) * grain);
+        int perBatch = ceilDiv(extent, chunk);
+        Parallel.forEach(batches * perBatch, parallel, item -> {
+            int batch = item / perBatch, lo = (item % perBatch) * chunk, hi = Math.min(extent, lo + chunk);
+            int ab = aOff + batch * aBatchStride, bb = bOff + batch * bBatchStride, cb = cOff + batch * m * n;
+            int i0 = splitN ? 0 : lo, mm = splitN ? m : hi - lo;
+            int j0 = splitN ? lo : 0, nn = splitN ? hi - lo : n;
+            int ao = ab + i0 * aRs, bo = bb + j0 * bCs, co = cb + i0 * n + j0;
+            if (direct) {
+                direct(a, ao, aRs, aCs, b, bo, bRs, bCs, c, co, n, mm, nn, k, accumulate);
+            } else {
+                packed(a, ao, aRs, aCs, b, bo, bRs, bCs, c, co, n, mm, nn, k, accumulate);
+            }
+        });
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    // ---- direct path ---------------------------------------------------------------------------
+
+    static void direct(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                       float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        if (bCs == 1) {
+            // Rows of B are contiguous: row i of C accumulates a[i][p] * row p of B.
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                if (!accumulate) Arrays.fill(c, ci, ci + n, 0f);
+                for (int p = 0; p < k; p++) {
+                    VectorMath.axpy(a[aOff + i * aRs + p * aCs], b, bOff + p * bRs, c, ci, n);
+                }
+            }
+        } else {
+            // B is transposed (columns contiguous): each C element is a dot product over k.
+            float[] row = aCs == 1 ? a : SCRATCH.get().row(k);
+            for (int i = 0; i < m; i++) {
+                int ri;
+                if (aCs == 1) {
+                    ri = aOff + i * aRs;
+                } else {
+                    for (int p = 0; p < k; p++) row[p] = a[aOff + i * aRs + p * aCs];
+                    ri = 0;
+                }
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    float dot = VectorMath.dot(row, ri, b, bOff + j * bCs, k);
+                    c[ci + j] = accumulate ? c[ci + j] + dot : dot;
+                }
+            }
+        }
+    }
+
+    // ---- packed path ---------------------------------------------------------------------------
+
+    static void packed(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                       float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, s.bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, s.ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, c, co, ldc, add);
+                            } else {
+                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, s.tile, 0, NR, false);
+                                merge(s.tile, mr, nr, c, co, ldc, add);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A's {@code mc x kc} block as MR-row micro-panels: {@code ap[ir*kc + p*MR + ii]}, zero-padded rows. */
+    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), base = ir * kc;
+            if (cs == 1) {
+                for (int ii = 0; ii < mr; ii++) {
+                    int src = off + (ir + ii) * rs;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * cs + ir * rs;
+                    for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + ii * rs];
+                }
+            }
+            for (int ii = mr; ii < MR; ii++) {
+                for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = 0f;
+            }
+        }
+    }
+
+    /** B's {@code kc x nc} block as NR-column micro-panels: {@code bp[jr*kc + p*NR + jj]}, zero-padded columns. */
+    private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            if (cs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * rs + jr, dst = base + p * NR;
+                    System.arraycopy(b, src, bp, dst, nr);
+                    if (nr < NR) Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                }
+            } else {
+                for (int jj = 0; jj < nr; jj++) {
+                    int src = off + (jr + jj) * cs;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p * rs];
+                }
+                for (int jj = nr; jj < NR; jj++) {
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
+                }
+            }
+        }
+    }
+
+    /** {@code C[0:MR, 0:NR] (+)= Ap-panel * Bp-panel}, all 12 accumulators in registers. */
+    private static void kernel(float[] ap, int ao, float[] bp, int bo, int kc,
+                               float[] c, int co, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR, ai = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        store(c00, c01, c, co, add);
+        store(c10, c11, c, co + ldc, add);
+        store(c20, c21, c, co + 2 * ldc, add);
+        store(c30, c31, c, co + 3 * ldc, add);
+        store(c40, c41, c, co + 4 * ldc, add);
+        store(c50, c51, c, co + 5 * ldc, add);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int co, boolean add) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(S, c, co));
+            v1 = v1.add(FloatVector.fromArray(S, c, co + L));
+        }
+        v0.intoArray(c, co);
+        v1.intoArray(c, co + L);
+    }
+
+    /** Adds (or writes) the valid {@code mr x nr} corner of an edge tile into C. */
+    private static void merge(float[] tile, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+        for (int i = 0; i < mr; i++) {
+            for (int j = 0; j < nr; j++) {
+                float v = tile[i * NR + j];
+                c[co + i * ldc + j] = add ? c[co + i * ldc + j] + v : v;
+            }
+        }
+    }
+}

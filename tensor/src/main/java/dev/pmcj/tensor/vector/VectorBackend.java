@@ -1,0 +1,633 @@
+package dev.pmcj.tensor.vector;
+
+import dev.pmcj.tensor.AdamWParams;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.BinaryOp;
+import dev.pmcj.tensor.Checks;
+import dev.pmcj.tensor.ReduceOp;
+import dev.pmcj.tensor.ScalarBackend;
+import dev.pmcj.tensor.Shape;
+import dev.pmcj.tensor.Storage;
+import dev.pmcj.tensor.Tensor;
+import dev.pmcj.tensor.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * The fast CPU backend: the Vector API ({@code SPECIES_PREFERRED}) and one shared pool sized to the
+ * cores ({@link Parallel}); matmul is {@link Gemm}, attention is {@link FusedAttention}. Validation is
+ * the shared {@link Checks}, so messages match {@link ScalarBackend}'s.
+ *
+ * <p>Kernels that are rare or never hot are delegated to the specification backend: strided
+ * {@code toHost}/{@code copy}, general broadcasting {@code binary}, {@code unary} for SOFTPLUS and the
+ * two GELUs, {@code unaryBackward}, {@code sumTo}, {@code reduce} and {@code rope}/{@code ropeBackward}.
+ */
+public final class VectorBackend implements Backend {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Element-wise work below this many floats stays on the calling thread. */
+    private static final int GRAIN = 1 << 15;
+
+    private final ScalarBackend scalar = new ScalarBackend();
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    // ---- memory and transfers -------------------------------------------------------------
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        return new Tensor(this, new Storage.Host(new float[shape.size()]), shape);
+    }
+
+    @Override
+    public Tensor fromHost(float[] data, Shape shape) {
+        if (data.length != shape.numel()) {
+            throw new IllegalArgumentException("fromHost: " + data.length + " numbers do not fill shape " + shape);
+        }
+        return new Tensor(this, new Storage.Host(data.clone()), shape);
+    }
+
+    @Override
+    public void toHost(Tensor src, float[] dst) {
+        if (src.isContiguous() && dst.length == src.size()) {
+            System.arraycopy(Checks.host("toHost", "src", src), src.offset(), dst, 0, dst.length);
+        } else {
+            scalar.toHost(src, dst); // strided layouts (and the error message) via the specification
+        }
+    }
+
+    @Override
+    public void fromHost(float[] src, Tensor dst) {
+        scalar.fromHost(src, dst); // already a bulk copy
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (src.isContiguous() && dst.isContiguous() && src.shape().equals(dst.shape())) {
+            System.arraycopy(Checks.host("copy", "src", src), src.offset(), Checks.host("copy", "dst", dst),
+                    dst.offset(), src.size());
+        } else {
+            scalar.copy(src, dst);
+        }
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        Checks.contiguous("fill", "dst", dst);
+        Arrays.fill(Checks.host("fill", "dst", dst), dst.offset(), dst.offset() + dst.size(), value);
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    @Override
+    public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
+        Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
+        Gemm.matmul(Checks.host("matmul", "a", a), a.offset(), d.m() * d.k(), transA,
+                Checks.host("matmul", "b", b), b.offset(), d.sharedB() ? 0 : d.k() * d.n(), transB,
+                Checks.host("matmul", "c", c), c.offset(), d.batch(), d.m(), d.n(), d.k(), accumulate);
+    }
+
+    // ---- element-wise -----------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        if (op == UnaryOp.SOFTPLUS || op == UnaryOp.GELU_TANH || op == UnaryOp.GELU) {
+            scalar.unary(op, x, out);
+            return;
+        }
+        String name = "unary " + op;
+        Checks.contiguous(name, "x", x);
+        Checks.like(name, "x", x, "out", out);
+        float[] xs = Checks.host(name, "x", x), o = Checks.host(name, "out", out);
+        int xo = x.offset(), oo = out.offset();
+        Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
+            int i = lo;
+            for (int end = hi - L; i <= end; i += L) {
+                unaryLanes(op, FloatVector.fromArray(S, xs, xo + i)).intoArray(o, oo + i);
+            }
+            for (; i < hi; i++) o[oo + i] = unaryLanes(op, FloatVector.broadcast(S, xs[xo + i])).lane(0);
+        });
+    }
+
+    private static FloatVector unaryLanes(UnaryOp op, FloatVector v) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SIGMOID -> sigmoid(v);
+            case RELU -> v.max(0f);
+            case SILU -> v.mul(sigmoid(v));
+            case SQUARE -> v.mul(v);
+            case SQRT -> v.sqrt();
+            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
+            case ABS -> v.abs();
+            case SOFTPLUS, GELU_TANH, GELU -> throw new IllegalStateException(op + " is delegated");
+        };
+    }
+
+    /** 1/(1+e^-x); for x far below zero e^-x overflows to infinity and the result is the right 0. */
+    private static FloatVector sigmoid(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        scalar.unaryBackward(op, x, y, dy, dx); // not hot in these models' training steps
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        String name = "binary " + op;
+        Checks.binary(op, a, b, out);
+        int n = out.size();
+        if (!a.isContiguous() || !b.isContiguous() || !a.shape().equals(out.shape()) || n == 0) {
+            scalar.binary(op, a, b, out);
+            return;
+        }
+        float[] as = Checks.host(name, "a", a), bs = Checks.host(name, "b", b), o = Checks.host(name, "out", out);
+        int ao = a.offset(), bo = b.offset(), oo = out.offset();
+        // b is either out-shaped or a contiguous trailing block repeated over the leading axes (a bias).
+        int period = b.size();
+        if (period == n) {
+            Parallel.forRange(n, GRAIN, (lo, hi) -> binaryRange(op, as, ao + lo, bs, bo + lo, o, oo + lo, hi - lo));
+        } else if (period > 0 && isTrailingBlock(b.shape(), out.shape())) {
+            Parallel.forRange(n / period, Math.max(1, GRAIN / period), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) binaryRange(op, as, ao + r * period, bs, bo, o, oo + r * period, period);
+            });
+        } else {
+            scalar.binary(op, a, b, out);
+        }
+    }
+
+    /** True when {@code b} equals the trailing axes of {@code out} (leading 1s allowed). */
+    private static boolean isTrailingBlock(Shape b, Shape out) {
+        int lead = b.rank();
+        while (lead > 0 && b.at(b.rank() - lead) == 1) lead--;
+        for (int i = 1; i <= lead; i++) {
+            if (b.at(b.rank() - i) != out.at(out.rank() - i)) return false;
+        }
+        return true;
+    }
+
+    private static void binaryRange(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            binaryLanes(op, FloatVector.fromArray(S, a, ao + i), FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = binaryLanes(op, FloatVector.broadcast(S, a[ao + i]), FloatVector.broadcast(S, b[bo + i])).lane(0);
+        }
+    }
+
+    private static FloatVector binaryLanes(BinaryOp op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            case DIV -> x.div(y);
+            case MAX -> x.max(y);
+            case MIN -> x.min(y);
+            case EQ -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y));
+        };
+    }
+
+    @Override
+    public void affine(Tensor x, float alpha, float beta, Tensor out) {
+        Checks.contiguous("affine", "x", x);
+        Checks.like("affine", "x", x, "out", out);
+        float[] xs = Checks.host("affine", "x", x), o = Checks.host("affine", "out", out);
+        int xo = x.offset(), oo = out.offset();
+        Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
+            int i = lo;
+            for (int end = hi - L; i <= end; i += L) {
+                FloatVector.fromArray(S, xs, xo + i).fma(alpha, beta).intoArray(o, oo + i);
+            }
+            for (; i < hi; i++) o[oo + i] = Math.fma(alpha, xs[xo + i], beta);
+        });
+    }
+
+    @Override
+    public void sumTo(Tensor x, Tensor out, boolean accumulate) {
+        scalar.sumTo(x, out, accumulate); // bias gradients: small next to the matmuls around them
+    }
+
+    // ---- reductions -------------------------------------------------------------------------
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
+        scalar.reduce(op, x, axis, out); // used off the hot path (metrics, tests)
+    }
+
+    @Override
+    public void sumOfSquares(Tensor x, Tensor out) {
+        Checks.oneElement("sumOfSquares", x, out);
+        float[] xs = Checks.host("sumOfSquares", "x", x);
+        int xo = x.offset(), n = x.size(), chunks = Math.max(1, (n + GRAIN - 1) / GRAIN);
+        // Float sums within a chunk, double across chunks: accurate for whole parameter buffers.
+        double[] partial = new double[chunks];
+        Parallel.forEach(chunks, chunks > 1, c -> {
+            int lo = c * GRAIN, hi = Math.min(n, lo + GRAIN);
+            partial[c] = VectorMath.sumOfSquares(xs, xo + lo, hi - lo);
+        });
+        double sum = 0;
+        for (double p : partial) sum += p;
+        Checks.host("sumOfSquares", "out", out)[out.offset()] = (float) sum;
+    }
+
+    // ---- last-axis kernels ------------------------------------------------------------------
+
+    @Override
+    public void softmax(Tensor x, Tensor out) {
+        lastAxis("softmax", x, "out", out);
+        float[] xs = Checks.host("softmax", "x", x), o = Checks.host("softmax", "out", out);
+        int n = x.shape().last();
+        forRows(x, (xo, oo) -> {
+            float sum = VectorMath.expShifted(xs, xo, VectorMath.max(xs, xo, n), o, oo, n);
+            VectorMath.scale(1f / sum, o, oo, n);
+        }, x.offset(), out.offset());
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+        lastAxis("softmaxBackward", y, "dy", dy);
+        Checks.like("softmaxBackward", "y", y, "dx", dx);
+        float[] ys = Checks.host("softmaxBackward", "y", y), g = Checks.host("softmaxBackward", "dy", dy);
+        float[] d = Checks.host("softmaxBackward", "dx", dx);
+        int n = y.shape().last(), go = dy.offset(), yo0 = y.offset();
+        forRows(y, (yo, dxo) -> {
+            int gi = go + (yo - yo0);
+            float dot = VectorMath.dot(g, gi, ys, yo, n);
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector yv = FloatVector.fromArray(S, ys, yo + i);
+                yv.fma(FloatVector.fromArray(S, g, gi + i).sub(dot), FloatVector.fromArray(S, d, dxo + i))
+                        .intoArray(d, dxo + i);
+            }
+            for (; i < n; i++) d[dxo + i] += ys[yo + i] * (g[gi + i] - dot);
+        }, y.offset(), dx.offset());
+    }
+
+    @Override
+    public void logSoftmax(Tensor x, Tensor out) {
+        lastAxis("logSoftmax", x, "out", out);
+        float[] xs = Checks.host("logSoftmax", "x", x), o = Checks.host("logSoftmax", "out", out);
+        int n = x.shape().last();
+        forRows(x, (xo, oo) -> {
+            float lse = logSumExp(xs, xo, n);
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) FloatVector.fromArray(S, xs, xo + i).sub(lse).intoArray(o, oo + i);
+            for (; i < n; i++) o[oo + i] = xs[xo + i] - lse;
+        }, x.offset(), out.offset());
+    }
+
+    @Override
+    public void logSoftmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+        lastAxis("logSoftmaxBackward", y, "dy", dy);
+        Checks.like("logSoftmaxBackward", "y", y, "dx", dx);
+        float[] ys = Checks.host("logSoftmaxBackward", "y", y), g = Checks.host("logSoftmaxBackward", "dy", dy);
+        float[] d = Checks.host("logSoftmaxBackward", "dx", dx);
+        int n = y.shape().last(), go = dy.offset(), yo0 = y.offset();
+        forRows(y, (yo, dxo) -> {
+            int gi = go + (yo - yo0);
+            float sum = VectorMath.sum(g, gi, n);
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector e = FloatVector.fromArray(S, ys, yo + i).lanewise(VectorOperators.EXP);
+                e.fma(FloatVector.broadcast(S, -sum), FloatVector.fromArray(S, g, gi + i)).add(FloatVector.fromArray(S, d, dxo + i))
+                        .intoArray(d, dxo + i);
+            }
+            for (; i < n; i++) d[dxo + i] += g[gi + i] - (float) Math.exp(ys[yo + i]) * sum;
+        }, y.offset(), dx.offset());
+    }
+
+    /** log(sum(exp(x))) of one row, shifted by its maximum; an all -inf row gives -inf. */
+    static float logSumExp(float[] x, int xo, int n) {
+        float max = VectorMath.max(x, xo, n);
+        if (max == Float.NEGATIVE_INFINITY) return max;
+        return max + (float) Math.log(VectorMath.sumExpShifted(x, xo, max, n));
+    }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
+        String op = "layerNorm";
+        lastAxis(op, x, "out", out);
+        Checks.perChannel(op, x, "gamma", gamma);
+        if (beta != null) Checks.perChannel(op, x, "beta", beta);
+        Checks.perRow(op, x, "mean", mean);
+        Checks.perRow(op, x, "rstd", rstd);
+        float[] xs = Checks.host(op, "x", x), o = Checks.host(op, "out", out), gs = Checks.host(op, "gamma", gamma);
+        float[] bs = beta == null ? null : Checks.host(op, "beta", beta);
+        float[] ms = Checks.host(op, "mean", mean), rs = Checks.host(op, "rstd", rstd);
+        int n = x.shape().last(), go = gamma.offset(), bo = beta == null ? 0 : beta.offset();
+        int x0 = x.offset(), mo = mean.offset(), ro = rstd.offset();
+        forRows(x, (xo, oo) -> {
+            int r = (xo - x0) / n;
+            float mu = VectorMath.sum(xs, xo, n) / n;
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector c = FloatVector.fromArray(S, xs, xo + i).sub(mu);
+                acc = c.fma(c, acc);
+            }
+            float var = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) var += (xs[xo + i] - mu) * (xs[xo + i] - mu);
+            float rsd = (float) (1 / Math.sqrt(var / n + (double) eps));
+            i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector y = FloatVector.fromArray(S, xs, xo + i).sub(mu).mul(rsd).mul(FloatVector.fromArray(S, gs, go + i));
+                if (bs != null) y = y.add(FloatVector.fromArray(S, bs, bo + i));
+                y.intoArray(o, oo + i);
+            }
+            for (; i < n; i++) o[oo + i] = (xs[xo + i] - mu) * rsd * gs[go + i] + (bs == null ? 0f : bs[bo + i]);
+            ms[mo + r] = mu;
+            rs[ro + r] = rsd;
+        }, x.offset(), out.offset());
+    }
+
+    /** Rows run serially: dgamma and dbeta sum over every row, and the pass is memory-bound anyway. */
+    @Override
+    public void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
+                                  Tensor dx, Tensor dgamma, Tensor dbeta) {
+        String op = "layerNormBackward";
+        lastAxis(op, x, "dy", dy);
+        Checks.gradient(op, "x", x, dx);
+        Checks.perChannel(op, x, "gamma", gamma);
+        Checks.gradient(op, "gamma", gamma, dgamma);
+        if (dbeta != null) Checks.gradient(op, "gamma", gamma, dbeta);
+        Checks.perRow(op, x, "mean", mean);
+        Checks.perRow(op, x, "rstd", rstd);
+        float[] g = Checks.host(op, "dy", dy), xs = Checks.host(op, "x", x), gs = Checks.host(op, "gamma", gamma);
+        float[] ms = Checks.host(op, "mean", mean), rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx);
+        float[] dg = Checks.host(op, "dgamma", dgamma), db = dbeta == null ? null : Checks.host(op, "dbeta", dbeta);
+        int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset(), dgo = dgamma.offset();
+        int dbo = dbeta == null ? 0 : dbeta.offset();
+        for (int r = 0; r < rows; r++) {
+            int xo = x.offset() + r * n, yo = dy.offset() + r * n, dxo = dx.offset() + r * n;
+            float mu = ms[mean.offset() + r], rsd = rs[rstd.offset() + r];
+            FloatVector sg = FloatVector.zero(S), sgx = FloatVector.zero(S);
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector xh = FloatVector.fromArray(S, xs, xo + i).sub(mu).mul(rsd);
+                FloatVector dyv = FloatVector.fromArray(S, g, yo + i);
+                FloatVector gv = dyv.mul(FloatVector.fromArray(S, gs, go + i));
+                sg = sg.add(gv);
+                sgx = gv.fma(xh, sgx);
+                dyv.fma(xh, FloatVector.fromArray(S, dg, dgo + i)).intoArray(dg, dgo + i);
+                if (db != null) dyv.add(FloatVector.fromArray(S, db, dbo + i)).intoArray(db, dbo + i);
+            }
+            float meanG = sg.reduceLanes(VectorOperators.ADD), meanGx = sgx.reduceLanes(VectorOperators.ADD);
+            for (int j = i; j < n; j++) {
+                float xh = (xs[xo + j] - mu) * rsd, gv = g[yo + j] * gs[go + j];
+                meanG += gv;
+                meanGx += gv * xh;
+                dg[dgo + j] += g[yo + j] * xh;
+                if (db != null) db[dbo + j] += g[yo + j];
+            }
+            meanG /= n;
+            meanGx /= n;
+            i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector xh = FloatVector.fromArray(S, xs, xo + i).sub(mu).mul(rsd);
+                FloatVector gv = FloatVector.fromArray(S, g, yo + i).mul(FloatVector.fromArray(S, gs, go + i));
+                gv.sub(meanG).sub(xh.mul(meanGx)).fma(FloatVector.broadcast(S, rsd), FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
+            }
+            for (; i < n; i++) {
+                float xh = (xs[xo + i] - mu) * rsd, gv = g[yo + i] * gs[go + i];
+                d[dxo + i] += rsd * (gv - meanG - xh * meanGx);
+            }
+        }
+    }
+
+    @Override
+    public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out, Tensor rstd) {
+        String op = "rmsNorm";
+        lastAxis(op, x, "out", out);
+        Checks.perChannel(op, x, "gamma", gamma);
+        Checks.perRow(op, x, "rstd", rstd);
+        float[] xs = Checks.host(op, "x", x), o = Checks.host(op, "out", out), gs = Checks.host(op, "gamma", gamma);
+        float[] rs = Checks.host(op, "rstd", rstd);
+        int n = x.shape().last(), go = gamma.offset(), x0 = x.offset(), ro = rstd.offset();
+        forRows(x, (xo, oo) -> {
+            float rsd = (float) (1 / Math.sqrt(VectorMath.sumOfSquares(xs, xo, n) / n + (double) eps));
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector.fromArray(S, xs, xo + i).mul(rsd).mul(FloatVector.fromArray(S, gs, go + i)).intoArray(o, oo + i);
+            }
+            for (; i < n; i++) o[oo + i] = xs[xo + i] * rsd * gs[go + i];
+            rs[ro + (xo - x0) / n] = rsd;
+        }, x.offset(), out.offset());
+    }
+
+    /** Rows run serially because dgamma sums over every row. */
+    @Override
+    public void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
+        String op = "rmsNormBackward";
+        lastAxis(op, x, "dy", dy);
+        Checks.gradient(op, "x", x, dx);
+        Checks.perChannel(op, x, "gamma", gamma);
+        Checks.gradient(op, "gamma", gamma, dgamma);
+        Checks.perRow(op, x, "rstd", rstd);
+        float[] g = Checks.host(op, "dy", dy), xs = Checks.host(op, "x", x), gs = Checks.host(op, "gamma", gamma);
+        float[] rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx), dg = Checks.host(op, "dgamma", dgamma);
+        int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset(), dgo = dgamma.offset();
+        for (int r = 0; r < rows; r++) {
+            int xo = x.offset() + r * n, yo = dy.offset() + r * n, dxo = dx.offset() + r * n;
+            float rsd = rs[rstd.offset() + r];
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, xs, xo + i), dyv = FloatVector.fromArray(S, g, yo + i);
+                acc = dyv.mul(FloatVector.fromArray(S, gs, go + i)).fma(xv, acc);
+                dyv.mul(xv).fma(FloatVector.broadcast(S, rsd), FloatVector.fromArray(S, dg, dgo + i)).intoArray(dg, dgo + i);
+            }
+            float dot = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = i; j < n; j++) {
+                dot += g[yo + j] * gs[go + j] * xs[xo + j];
+                dg[dgo + j] += g[yo + j] * xs[xo + j] * rsd;
+            }
+            float c = rsd * rsd * rsd * dot / n;
+            i = 0;
+            for (int end = n - L; i <= end; i += L) {
+                FloatVector t = FloatVector.fromArray(S, g, yo + i).mul(FloatVector.fromArray(S, gs, go + i)).mul(rsd);
+                t.sub(FloatVector.fromArray(S, xs, xo + i).mul(c)).add(FloatVector.fromArray(S, d, dxo + i))
+                        .intoArray(d, dxo + i);
+            }
+            for (; i < n; i++) d[dxo + i] += rsd * gs[go + i] * g[yo + i] - xs[xo + i] * c;
+        }
+    }
+
+    // ---- transformer kernels ----------------------------------------------------------------
+
+    @Override
+    public void rope(Tensor x, int[] positions, float theta, Tensor out) {
+        scalar.rope(x, positions, theta, out); // O(N*H*D) next to attention's O(N*S*H*D)
+    }
+
+    @Override
+    public void ropeBackward(Tensor dy, int[] positions, float theta, Tensor dx) {
+        scalar.ropeBackward(dy, positions, theta, dx);
+    }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
+        Checks.attention("attention", q, k, v, qPos, out, lse);
+        FusedAttention.forward(q, k, v, qPos, out, lse);
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse, Tensor dout,
+                                  Tensor dq, Tensor dk, Tensor dv) {
+        String op = "attentionBackward";
+        Checks.attention(op, q, k, v, qPos, out, lse);
+        Checks.gradient(op, "out", out, dout);
+        Checks.gradient(op, "q", q, dq);
+        Checks.gradient(op, "k", k, dk);
+        Checks.gradient(op, "v", v, dv);
+        FusedAttention.backward(q, k, v, qPos, out, lse, dout, dq, dk, dv);
+    }
+
+    @Override
+    public void embedding(Tensor table, int[] ids, Tensor out) {
+        Checks.embedding("embedding", table, ids, out);
+        float[] t = Checks.host("embedding", "table", table), o = Checks.host("embedding", "out", out);
+        int d = table.dim(1);
+        for (int n = 0; n < ids.length; n++) System.arraycopy(t, table.offset() + ids[n] * d, o, out.offset() + n * d, d);
+    }
+
+    @Override
+    public void embeddingBackward(Tensor dout, int[] ids, Tensor dtable) {
+        Checks.embedding("embeddingBackward", dtable, ids, dout);
+        float[] g = Checks.host("embeddingBackward", "dout", dout), t = Checks.host("embeddingBackward", "dtable", dtable);
+        int d = dtable.dim(1);
+        for (int n = 0; n < ids.length; n++) {
+            VectorMath.axpy(1f, g, dout.offset() + n * d, t, dtable.offset() + ids[n] * d, d);
+        }
+    }
+
+    /** loss = lse - (1-s) x_target - (s/V) sum(x), the expanded form of -sum_c q_c log p_c. */
+    @Override
+    public void crossEntropy(Tensor logits, int[] targets, float smoothing, Tensor losses) {
+        Checks.crossEntropy("crossEntropy", logits, targets, smoothing, losses);
+        float[] x = Checks.host("crossEntropy", "logits", logits), out = Checks.host("crossEntropy", "losses", losses);
+        int v = logits.dim(1), lo0 = losses.offset(), xo0 = logits.offset();
+        Parallel.forEach(targets.length, (long) targets.length * v >= GRAIN, r -> {
+            int t = targets[r], xo = xo0 + r * v;
+            if (t < 0) {
+                out[lo0 + r] = 0f;
+                return;
+            }
+            float lse = logSumExp(x, xo, v);
+            float smooth = smoothing == 0f ? 0f : smoothing / v * VectorMath.sum(x, xo, v);
+            out[lo0 + r] = lse - (1 - smoothing) * x[xo + t] - smooth;
+        });
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, int[] targets, float smoothing, Tensor dlosses, Tensor dlogits) {
+        String op = "crossEntropyBackward";
+        Checks.crossEntropy(op, logits, targets, smoothing, dlosses);
+        Checks.gradient(op, "logits", logits, dlogits);
+        float[] x = Checks.host(op, "logits", logits), dl = Checks.host(op, "dlosses", dlosses);
+        float[] d = Checks.host(op, "dlogits", dlogits);
+        int v = logits.dim(1), xo0 = logits.offset(), do0 = dlogits.offset(), dlo = dlosses.offset();
+        float uniform = smoothing / v;
+        Parallel.forEach(targets.length, (long) targets.length * v >= GRAIN, r -> {
+            int t = targets[r];
+            if (t < 0) return;
+            int xo = xo0 + r * v, dxo = do0 + r * v;
+            float lse = logSumExp(x, xo, v), g = dl[dlo + r];
+            int i = 0;
+            for (int end = v - L; i <= end; i += L) {
+                FloatVector p = FloatVector.fromArray(S, x, xo + i).sub(lse).lanewise(VectorOperators.EXP);
+                p.sub(uniform).fma(FloatVector.broadcast(S, g), FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
+            }
+            for (; i < v; i++) d[dxo + i] += g * ((float) Math.exp(x[xo + i] - lse) - uniform);
+            d[dxo + t] -= g * (1 - smoothing);
+        });
+    }
+
+    // ---- optimizers -------------------------------------------------------------------------
+
+    @Override
+    public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, AdamWParams p) {
+        String op = "adamW";
+        Checks.flatBuffers(op, param, new String[]{"grad", "m", "v"}, grad, m, v);
+        if (p.step() < 1) throw new IllegalArgumentException("adamW: step " + p.step() + " must be 1 or more");
+        float[] w = Checks.host(op, "param", param), gs = Checks.host(op, "grad", grad);
+        float[] ms = Checks.host(op, "m", m), vs = Checks.host(op, "v", v);
+        int wo = param.offset(), go = grad.offset(), mo = m.offset(), vo = v.offset();
+        float decay = 1 - p.lr() * p.weightDecay(), b1 = p.beta1(), b2 = p.beta2(), eps = p.eps();
+        float step1 = (float) (p.lr() / (1 - Math.pow(p.beta1(), p.step())));
+        float rbc2 = (float) (1 / Math.sqrt(1 - Math.pow(p.beta2(), p.step())));
+        // p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
+        Parallel.forRange(param.size(), GRAIN, (lo, hi) -> {
+            int i = lo;
+            for (int end = hi - L; i <= end; i += L) {
+                FloatVector g = FloatVector.fromArray(S, gs, go + i);
+                FloatVector mv = FloatVector.fromArray(S, ms, mo + i).mul(b1).add(g.mul(1 - b1));
+                FloatVector vv = FloatVector.fromArray(S, vs, vo + i).mul(b2).add(g.mul(g).mul(1 - b2));
+                mv.intoArray(ms, mo + i);
+                vv.intoArray(vs, vo + i);
+                FloatVector upd = mv.mul(step1).div(vv.sqrt().mul(rbc2).add(eps));
+                FloatVector.fromArray(S, w, wo + i).mul(decay).sub(upd).intoArray(w, wo + i);
+            }
+            for (; i < hi; i++) {
+                float g = gs[go + i];
+                float mi = ms[mo + i] * b1 + g * (1 - b1), vi = vs[vo + i] * b2 + g * g * (1 - b2);
+                ms[mo + i] = mi;
+                vs[vo + i] = vi;
+                w[wo + i] = w[wo + i] * decay - mi * step1 / ((float) Math.sqrt(vi) * rbc2 + eps);
+            }
+        });
+    }
+
+    @Override
+    public void sgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay) {
+        String op = "sgd";
+        Checks.flatBuffers(op, param, new String[]{"grad", "velocity"}, grad, velocity);
+        float[] w = Checks.host(op, "param", param), gs = Checks.host(op, "grad", grad);
+        float[] vs = Checks.host(op, "velocity", velocity);
+        int wo = param.offset(), go = grad.offset(), vo = velocity.offset();
+        Parallel.forRange(param.size(), GRAIN, (lo, hi) -> {
+            int i = lo;
+            for (int end = hi - L; i <= end; i += L) {
+                FloatVector vv = FloatVector.fromArray(S, vs, vo + i).fma(FloatVector.broadcast(S, momentum), FloatVector.fromArray(S, gs, go + i));
+                vv.intoArray(vs, vo + i);
+                FloatVector wv = FloatVector.fromArray(S, w, wo + i);
+                wv.sub(wv.fma(FloatVector.broadcast(S, weightDecay), vv).mul(lr)).intoArray(w, wo + i);
+            }
+            for (; i < hi; i++) {
+                float vi = vs[vo + i] * momentum + gs[go + i];
+                vs[vo + i] = vi;
+                w[wo + i] -= lr * (vi + weightDecay * w[wo + i]);
+            }
+        });
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static void lastAxis(String op, Tensor x, String name, Tensor t) {
+        Checks.contiguous(op, "x", x);
+        Checks.like(op, "x", x, name, t);
+    }
+
+    /** Per-row body given the row's start in the input and in the output array. */
+    private interface RowBody {
+        void run(int inOffset, int outOffset);
+    }
+
+    /** Runs {@code body} over the rows of a last-axis kernel, across the cores when the rows are many. */
+    private static void forRows(Tensor x, RowBody body, int inOffset, int outOffset) {
+        int n = x.shape().last(), rows = n == 0 ? 0 : x.shape().rows();
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, n)), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) body.run(inOffset + r * n, outOffset + r * n);
+        });
+    }
+}
