@@ -1,15 +1,15 @@
 package dev.pmcj.tensor;
 
 /**
- * The error function in double precision (relative error below 1e-14), for exact GELU. Short
+ * The error function and its complement in double precision (relative error below 1e-13, erfc included), for exact GELU. Short
  * polynomial fits (Abramowitz-Stegun 7.1.26, about 1e-7 absolute) are too coarse for a reference
  * backend, and {@code 1 - erf} loses every digit of the tiny tail that GELU needs for very negative x.
  */
 public final class Erf {
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-    /** Below this the series converges in under 50 terms; above it the continued fraction does. */
-    private static final double SPLIT = 3;
-    private static final int FRACTION_TERMS = 50;
+    /** Below this the series (and 1 - series) is accurate; above it the continued fraction converges in 100 terms. */
+    private static final double SPLIT = 1.5;
+    private static final int FRACTION_TERMS = 100;
 
     private Erf() {
     }
