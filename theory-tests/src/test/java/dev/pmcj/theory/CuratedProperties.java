@@ -30,8 +30,8 @@ class CuratedProperties {
     /** 6. Bradley-Terry selection with temperature going to 0 equals argmax (exact and finite-sample). */
     @Property(tries = TRIES)
     void bradleyTerryAtZeroTemperatureIsArgmax(@ForAll("curated") Settings.Curated s) {
-        TheoryChecks.bradleyTerryTendsToArgmax(Selection.BradleyTerry::new, s.k(), s.rewards(), s.p0(), 200, 20,
-                new Well19937c(s.seed()), TheoryChecks.ALPHA / TRIES);
+        TheoryChecks.bradleyTerryTendsToArgmax(Selection.BradleyTerry::new, sel -> new SampledCuration(s.k(), s.rewards(), sel, 20), 20,
+                s.k(), s.rewards(), s.p0(), 200, new Well19937c(s.seed()), TheoryChecks.ALPHA / TRIES);
     }
 
     @Provide

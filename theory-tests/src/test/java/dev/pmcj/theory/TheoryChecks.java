@@ -6,6 +6,7 @@ import org.apache.commons.math3.random.RandomGenerator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleFunction;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -164,11 +165,12 @@ final class TheoryChecks {
     /**
      * 6. The exact Bradley-Terry update at temperature tau is within K (K-1) e^{-g/tau} of the argmax update
      * (g: the smallest reward gap), for decreasing tau down to where that bound is below 1e-9; and one round of the
-     * finite-sample process matches the exact update: the count of category x over runs x M kept samples is
+     * finite-sample process ({@code sampledFor}, keeping {@code refitSamples} samples) matches the exact update: the count of category x over runs x M kept samples is
      * Binomial(runs M, p0(x) H(x)), for argmax and for temperature 1.
      */
-    static void bradleyTerryTendsToArgmax(DoubleFunction<Selection> bradleyTerry, int k, double[] rewards, Categorical p0,
-                                          int runs, int refitSamples, RandomGenerator rng, double alpha) {
+    static void bradleyTerryTendsToArgmax(DoubleFunction<Selection> bradleyTerry, Function<Selection, RefitProcess> sampledFor,
+                                          int refitSamples, int k, double[] rewards, Categorical p0, int runs,
+                                          RandomGenerator rng, double alpha) {
         double[] distinct = Arrays.stream(rewards).distinct().sorted().toArray();
         double gap = Double.POSITIVE_INFINITY;
         for (int j = 1; j < distinct.length; j++) gap = Math.min(gap, distinct[j] - distinct[j - 1]);
@@ -183,13 +185,14 @@ final class TheoryChecks {
                 if (bound <= 1e-9) break;
             }
         }
-        matchesExactUpdate(new SampledCuration(k, rewards, new Selection.Argmax(), refitSamples), p0, runs, rng, alpha / 2);
-        matchesExactUpdate(new SampledCuration(k, rewards, bradleyTerry.apply(1), refitSamples), p0, runs, rng, alpha / 2);
+        for (Selection selection : List.of(new Selection.Argmax(), bradleyTerry.apply(1)))
+            matchesExactUpdate(sampledFor.apply(selection), refitSamples, new CuratedUpdate(k, rewards, selection), p0, runs, rng, alpha / 2);
     }
 
-    private static void matchesExactUpdate(SampledCuration sampled, Categorical p0, int runs, RandomGenerator rng, double alpha) {
-        double[] h = sampled.expected().gain(p0);
-        int m = sampled.refitSamples();
+    /** One round of {@code sampled} (which keeps {@code m} samples) from p0, over many runs, against the exact update. */
+    private static void matchesExactUpdate(RefitProcess sampled, int m, CuratedUpdate exact, Categorical p0, int runs,
+                                           RandomGenerator rng, double alpha) {
+        double[] h = exact.gain(p0);
         long[] counts = new long[p0.size()];
         for (int run = 0; run < runs; run++) {
             Categorical p = sampled.step(p0, rng);
@@ -199,7 +202,7 @@ final class TheoryChecks {
             double prob = Math.min(1, p0.p(x) * h[x]);
             Tolerance.Interval ok = Tolerance.binomial(runs * m, prob, Tolerance.perCheck(alpha, counts.length));
             if (!ok.contains((int) counts[x]))
-                fail(sampled.selection() + ": category " + x + " kept " + counts[x] + " times of " + runs * m
+                fail(exact.selection() + ": category " + x + " kept " + counts[x] + " times of " + runs * m
                         + ", exact update gives p H = " + prob + ", allowed [" + ok.lo() + ", " + ok.hi() + "]");
         }
     }

@@ -39,6 +39,13 @@ public record Plot(String title, String xLabel, String yLabel, List<Layer> layer
         }
     }
 
+    /** Unconnected markers, e.g. one per method in a scatter plot. */
+    public record Points(String label, String color, double[] x, double[] y) implements Layer {
+        public Points {
+            sameLength(label, x, y);
+        }
+    }
+
     private static void sameLength(String label, double[] a, double[] b) {
         if (a.length != b.length)
             throw new IllegalArgumentException("layer '" + label + "': " + a.length + " x values but " + b.length + " y values");

@@ -49,6 +49,7 @@ public final class SvgPlot {
         for (Plot.Layer layer : plot.layers()) {
             List<double[]> arrays = switch (layer) {
                 case Plot.Line l -> List.of(x ? l.x() : l.y());
+                case Plot.Points p -> List.of(x ? p.x() : p.y());
                 case Plot.Band b -> x ? List.of(b.x()) : List.of(b.lo(), b.hi());
                 case Plot.Bars b -> x ? List.of(shift(b.x(), -b.width() / 2), shift(b.x(), b.width() / 2))
                         : List.of(b.height(), new double[] {0});
@@ -116,6 +117,12 @@ public final class SvgPlot {
             case Plot.Line l -> s.append(String.format(Locale.ROOT,
                     "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n",
                     l.color(), l.dashed() ? " stroke-dasharray=\"6 4\"" : "", points(a, l.x(), l.y())));
+            case Plot.Points p -> {
+                for (int i = 0; i < p.x().length; i++)
+                    if (Double.isFinite(p.x()[i]) && Double.isFinite(p.y()[i]))
+                        s.append(String.format(Locale.ROOT, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"5\" fill=\"%s\"/>%n",
+                                a.px(p.x()[i]), a.py(p.y()[i]), p.color()));
+            }
             case Plot.Band b -> {
                 int n = b.x().length;
                 double[] xs = new double[2 * n], ys = new double[2 * n];
@@ -171,6 +178,8 @@ public final class SvgPlot {
                 case Plot.Line line -> s.append(String.format(Locale.ROOT,
                         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
                         x + 8, cy, x + 32, cy, l.color(), line.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+                case Plot.Points ignored -> s.append(String.format(Locale.ROOT,
+                        "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"%s\"/>%n", x + 20, cy, l.color()));
                 case Plot.Band ignored -> s.append(String.format(Locale.ROOT,
                         "<rect x=\"%d\" y=\"%d\" width=\"24\" height=\"10\" fill=\"%s\" fill-opacity=\"0.25\"/>%n", x + 8, cy - 5, l.color()));
                 case Plot.Bars ignored -> s.append(String.format(Locale.ROOT,
