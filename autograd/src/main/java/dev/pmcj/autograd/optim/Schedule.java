@@ -15,7 +15,7 @@ public sealed interface Schedule permits Schedule.Constant, Schedule.WarmupLinea
     record WarmupLinear(float peak, long warmup, long total) implements Schedule {
         @Override
         public float lr(long step) {
-            if (step < warmup) return peak * (step + 1) / warmup;
+            if (step < warmup) return peak * ((step + 1) / (float) warmup); // exactly peak at the last warm-up step
             long rest = Math.max(1, total - warmup);
             return peak * Math.max(0f, (float) (total - step) / rest);
         }
@@ -25,7 +25,7 @@ public sealed interface Schedule permits Schedule.Constant, Schedule.WarmupLinea
     record Cosine(float peak, float min, long warmup, long total) implements Schedule {
         @Override
         public float lr(long step) {
-            if (step < warmup) return peak * (step + 1) / warmup;
+            if (step < warmup) return peak * ((step + 1) / (float) warmup); // exactly peak at the last warm-up step
             double progress = Math.min(1.0, (double) (step - warmup) / Math.max(1, total - warmup));
             return (float) (min + 0.5 * (peak - min) * (1 + Math.cos(Math.PI * progress)));
         }

@@ -60,5 +60,9 @@ class ScheduleTest {
         assertEquals(0.5f, s.lr(1));
         assertEquals(1f, s.lr(4));
         assertEquals(0.5f, s.lr(8));
+        // Warm-up ends exactly at the peak, so rounding cannot make the first decay step a rise.
+        var tiny = new Schedule.WarmupLinear(1e-4f, 5, 6);
+        assertEquals(1e-4f, tiny.lr(4));
+        assertEquals(1e-4f, tiny.lr(5));
     }
 }
