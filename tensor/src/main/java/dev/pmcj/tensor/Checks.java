@@ -205,19 +205,26 @@ public final class Checks {
 
     /** Embedding: table {@code [V, D]}, out {@code [N, D]}, N ids in {@code [0, V)}. */
     public static void embedding(String op, Tensor table, int[] ids, Tensor out) {
-        rank(op, "table", table, 2);
-        contiguous(op, "table", table);
-        contiguous(op, "out", out);
-        expectShape(op, "table", table, "out", out, Shape.of(ids.length, table.dim(1)));
-        inRange(op, "ids", ids, 0, table.dim(0), "table " + table.shape());
+        String d = gradientPrefix(op), tableName = d + "table", outName = d + "out";
+        rank(op, tableName, table, 2);
+        contiguous(op, tableName, table);
+        contiguous(op, outName, out);
+        expectShape(op, tableName, table, outName, out, Shape.of(ids.length, table.dim(1)));
+        inRange(op, "ids", ids, 0, table.dim(0), tableName + " " + table.shape());
+    }
+
+    /** Backward ops validate gradients with the forward's rules; their messages name them dX. */
+    private static String gradientPrefix(String op) {
+        return op.endsWith("Backward") ? "d" : "";
     }
 
     /** Cross-entropy: logits {@code [N, V]}, N targets in {@code [0, V)} or negative (ignored), losses {@code [N]}. */
     public static void crossEntropy(String op, Tensor logits, int[] targets, float smoothing, Tensor losses) {
         rank(op, "logits", logits, 2);
         contiguous(op, "logits", logits);
-        contiguous(op, "losses", losses);
-        expectShape(op, "logits", logits, "losses", losses, Shape.of(logits.dim(0)));
+        String lossesName = gradientPrefix(op) + "losses";
+        contiguous(op, lossesName, losses);
+        expectShape(op, "logits", logits, lossesName, losses, Shape.of(logits.dim(0)));
         length(op, "targets", targets, "logits", logits, logits.dim(0));
         inRange(op, "targets", targets, Integer.MIN_VALUE, logits.dim(1), "logits " + logits.shape());
         if (!(smoothing >= 0f && smoothing <= 1f)) {

@@ -18,7 +18,7 @@ import static dev.pmcj.tensor.TestTensors.uniform;
  * The loss is {@code L = sum w * forward(...)} with random weights w, so the backward runs with
  * {@code dy = w}; gradients start from random values to check that backward kernels accumulate.
  */
-class ScalarGradientProperties {
+class ScalarGradientPropertyTest {
 
     /** Runs a backward into a gradient pre-filled with noise and returns what it added. */
     private static float[] accumulated(Random r, Shape shape, java.util.function.Consumer<Tensor> backward) {

@@ -69,6 +69,10 @@ class ShapeMismatchTest {
         assertMessage(() -> B.crossEntropy(zeros(2, 3), new int[]{0, 3}, 0f, zeros(2)), "crossEntropy",
                 "targets[1] = 3", "logits [2, 3]");
         assertMessage(() -> B.crossEntropy(zeros(2, 3), new int[]{0}, 0f, zeros(2)), "crossEntropy", "targets", "logits [2, 3]");
+        assertMessage(() -> B.embeddingBackward(zeros(3, 2), new int[]{0, 1}, zeros(4, 2)), "embeddingBackward",
+                "dtable [4, 2]", "dout [3, 2]");
+        assertMessage(() -> B.crossEntropyBackward(zeros(2, 3), new int[]{0, 1}, 0f, zeros(3), zeros(2, 3)),
+                "crossEntropyBackward", "logits [2, 3]", "dlosses [3]");
     }
 
     @Test

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** Views share storage and read the right elements; copy and toHost realise any layout. */
-class ViewProperties {
+class ViewPropertyTest {
 
     @Property(tries = 50)
     void transposeThenCopyMovesEveryElement(@ForAll @IntRange(min = 1, max = 4) int a, @ForAll @IntRange(min = 1, max = 4) int b,
