@@ -8,6 +8,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.FloatRange;
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +95,46 @@ class TapeBehaviourTest {
         Tape t = new Tape(be);
         t.backward(Ops.sumAll(t, Ops.square(t, store.get("b"))));
         assertArrayEquals(new float[] {0, 0, 6, 8, 10}, store.grads().toHost());
+    }
+
+    /**
+     * Fused backward kernels compute every input's gradient at once; when only some inputs require one,
+     * those get exactly the gradients they get when all do, and the others get none.
+     */
+    @Property(tries = 20)
+    void inputsThatNeedNoGradientGetNoneAndTheOthersAreUnchanged(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        float[][] values = {
+                GradientHarness.uniform(rnd, 3 * 2 * 4, -1f, 1f),     // q [1, 3, 2, 4] and x [6, 4]
+                GradientHarness.uniform(rnd, 3 * 4, -1f, 1f),         // k, v [1, 3, 1, 4] and gamma, beta [4] (first 4)
+                GradientHarness.uniform(rnd, 3 * 4, -1f, 1f)};
+        GradientHarness.Op attention = (t, x) -> Ops.attention(t, Ops.reshape(t, x[0], 1, 3, 2, 4),
+                Ops.reshape(t, x[1], 1, 3, 1, 4), Ops.reshape(t, x[2], 1, 3, 1, 4), new int[] {0, 1, 2});
+        GradientHarness.Op layerNorm = (t, x) -> Ops.layerNorm(t, Ops.reshape(t, x[0], 6, 4),
+                Ops.slice(t, x[1], 0, 0, 4), Ops.slice(t, x[2], 0, 4, 8), 1e-5f);
+        for (GradientHarness.Op op : new GradientHarness.Op[] {attention, layerNorm}) {
+            float[][] all = gradients(op, values, 0b111);
+            for (int mask = 1; mask < 0b111; mask++) {
+                float[][] some = gradients(op, values, mask);
+                for (int i = 0; i < 3; i++) {
+                    if ((mask & 1 << i) == 0) assertNull(some[i], "input " + i + " needs no gradient");
+                    else assertArrayEquals(all[i], some[i], "input " + i + " with mask " + mask);
+                }
+            }
+        }
+    }
+
+    private float[][] gradients(GradientHarness.Op op, float[][] values, int mask) {
+        Tape t = new Tape(be);
+        Var[] xs = new Var[values.length];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = new Var(be.fromHost(values[i], Shape.of(values[i].length)), (mask & 1 << i) != 0);
+        }
+        Var y = op.apply(t, xs);
+        t.backward(Ops.sumAll(t, Ops.square(t, y)));
+        float[][] grads = new float[xs.length][];
+        for (int i = 0; i < xs.length; i++) grads[i] = xs[i].grad() == null ? null : xs[i].grad().toHost();
+        return grads;
     }
 
     @Test
