@@ -19,8 +19,11 @@ final class Gpt2Files {
 
     static ByteLevelBpeTokenizer load(Path encoderJson, Path vocabBpe) throws IOException {
         if (!Files.isRegularFile(encoderJson)) throw new TokenizerFileException(encoderJson, "missing: GPT-2's encoder.json must sit beside vocab.bpe");
+        return load(encoderJson, TokenizerJson.readTree(encoderJson), vocabBpe);
+    }
+
+    static ByteLevelBpeTokenizer load(Path encoderJson, JsonNode root, Path vocabBpe) throws IOException {
         if (!Files.isRegularFile(vocabBpe)) throw new TokenizerFileException(vocabBpe, "missing: GPT-2's vocab.bpe must sit beside encoder.json");
-        JsonNode root = TokenizerJson.readTree(encoderJson);
         Map<String, Integer> encoder = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             JsonNode v = e.getValue();

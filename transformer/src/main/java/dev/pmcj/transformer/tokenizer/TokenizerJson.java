@@ -48,7 +48,8 @@ final class TokenizerJson {
 
     static Tokenizer load(Path file) throws IOException {
         JsonNode root = readTree(file);
-        if (!root.has("model")) return Gpt2Files.load(file, file.resolveSibling("vocab.bpe"));
+        // encoder.json is a flat token -> id object (and holds a token "model", hence the isObject test).
+        if (!root.path("model").isObject()) return Gpt2Files.load(file, root, file.resolveSibling("vocab.bpe"));
         Reader r = new Reader(file);
         JsonNode model = r.object(root, "model");
         String type = model.path("type").asText("BPE");
