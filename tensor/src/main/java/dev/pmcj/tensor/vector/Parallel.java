@@ -1,9 +1,10 @@
 package dev.pmcj.tensor.vector;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -39,29 +40,61 @@ public final class Parallel {
         forEach(chunks, chunks > 1, c -> body.run(c * grain, Math.min(n, (c + 1) * grain)));
     }
 
-    /** Runs {@code body} for every index in {@code [0, n)}, on all cores when {@code parallel}. */
+    /**
+     * Runs {@code body} for every index in {@code [0, n)}, on all cores when {@code parallel}. The
+     * caller waits for the items, not for the helpers: a helper the OS has not yet scheduled finds
+     * nothing left and exits, so a loaded machine costs no extra time slice. The first exception
+     * thrown by an item is rethrown here once every item has finished.
+     */
     public static void forEach(int n, boolean parallel, IntConsumer body) {
         if (!parallel || n <= 1 || THREADS == 1 || INSIDE.get()) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
+        Job job = new Job(n, body, Thread.currentThread());
+        for (int h = Math.min(THREADS, n) - 1; h > 0; h--) POOL.execute(job);
+        job.run();
+        while (job.remaining.get() > 0) LockSupport.park(job);
+        Throwable failure = job.failure.get();
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+    }
+
+    /** Items handed out by a counter; whoever finishes the last item wakes the caller. */
+    private static final class Job implements Runnable {
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger remaining;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final int n;
+        final IntConsumer body;
+        final Thread caller;
+
+        Job(int n, IntConsumer body, Thread caller) {
+            this.n = n;
+            this.body = body;
+            this.caller = caller;
+            this.remaining = new AtomicInteger(n);
+        }
+
+        @Override
+        public void run() {
             boolean outer = INSIDE.get();
             INSIDE.set(true);
             try {
-                for (int i; (i = next.getAndIncrement()) < n; ) body.accept(i);
+                for (int i; (i = next.getAndIncrement()) < n; ) {
+                    try {
+                        if (failure.get() == null) body.accept(i);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    } finally {
+                        if (remaining.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+                            LockSupport.unpark(caller);
+                        }
+                    }
+                }
             } finally {
                 INSIDE.set(outer);
             }
-        };
-        int helpers = Math.min(THREADS, n) - 1;
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];
-        for (int h = 0; h < helpers; h++) tasks[h] = POOL.submit(worker);
-        try {
-            worker.run();
-        } finally {
-            for (ForkJoinTask<?> t : tasks) t.join();
         }
     }
 }
