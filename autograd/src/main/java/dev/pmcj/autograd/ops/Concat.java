@@ -28,7 +28,7 @@ public final class Concat {
             values[i] = parts[i].value();
         }
         Tensor y = t.allocate(first.with(ax, total));
-        SliceAdd.into(t.backend(), y, ax, starts, values);
+        SliceAdd.into(t, y, ax, starts, values);
         Var out = t.output(y, parts);
         if (t.needsGrad(parts)) {
             t.record(() -> {

@@ -15,7 +15,7 @@ public final class Slice {
         if (t.needsGrad(x)) {
             t.record(() -> {
                 if (out.grad() != null) {
-                    SliceAdd.into(t.backend(), t.gradOf(x), ax, new int[] {start}, new Tensor[] {out.grad()});
+                    SliceAdd.into(t, t.gradOf(x), ax, new int[] {start}, new Tensor[] {out.grad()});
                 }
             });
         }

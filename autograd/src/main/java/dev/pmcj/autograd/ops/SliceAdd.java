@@ -1,5 +1,6 @@
 package dev.pmcj.autograd.ops;
 
+import dev.pmcj.autograd.Tape;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.BinaryOp;
 import dev.pmcj.tensor.Tensor;
@@ -14,7 +15,8 @@ final class SliceAdd {
     private SliceAdd() {
     }
 
-    static void into(Backend be, Tensor dst, int axis, int[] starts, Tensor[] srcs) {
+    static void into(Tape t, Tensor dst, int axis, int[] starts, Tensor[] srcs) {
+        Backend be = t.backend();
         boolean direct = true;
         for (int i = 0; i < srcs.length; i++) {
             direct &= dst.slice(axis, starts[i], starts[i] + srcs[i].dim(axis)).isContiguous();
@@ -31,7 +33,7 @@ final class SliceAdd {
         axisFirst[0] = axis;
         for (int i = 0, j = 1; i < rank; i++) if (i != axis) axisFirst[j++] = i;
         for (int i = 0; i < rank; i++) back[axisFirst[i]] = i;
-        Tensor staged = be.allocate(dst.permute(axisFirst).shape());
+        Tensor staged = t.allocate(dst.permute(axisFirst).shape());
         for (int i = 0; i < srcs.length; i++) {
             be.copy(srcs[i].permute(axisFirst), staged.slice(0, starts[i], starts[i] + srcs[i].dim(axis)));
         }
