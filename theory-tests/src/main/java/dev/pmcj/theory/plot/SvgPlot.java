@@ -29,7 +29,7 @@ public final class SvgPlot {
         gridAndTicks(s, axes, xt, yt);
         for (Plot.Layer layer : plot.layers()) draw(s, axes, layer);
         frame(s, plot);
-        legend(s, plot.layers());
+        legend(s, axes, plot.layers());
         s.append("</svg>\n");
         return s.toString();
     }
@@ -166,9 +166,22 @@ public final class SvgPlot {
                 (TOP + HEIGHT - BOTTOM) / 2, (TOP + HEIGHT - BOTTOM) / 2, escape(plot.yLabel())));
     }
 
-    private static void legend(StringBuilder s, List<Plot.Layer> layers) {
+    /** The legend goes in whichever inner corner covers the fewest data points. */
+    private static void legend(StringBuilder s, Axes a, List<Plot.Layer> layers) {
         int w = 12 + 30 + 7 * layers.stream().mapToInt(l -> l.label().length()).max().orElse(0);
-        int x = WIDTH - RIGHT - w - 8, y = TOP + 8;
+        int h = 8 + 18 * layers.size();
+        int[][] corners = {{WIDTH - RIGHT - w - 8, TOP + 8}, {WIDTH - RIGHT - w - 8, HEIGHT - BOTTOM - h - 8},
+                {LEFT + 8, TOP + 8}, {LEFT + 8, HEIGHT - BOTTOM - h - 8}};
+        int x = corners[0][0], y = corners[0][1];
+        long best = Long.MAX_VALUE;
+        for (int[] c : corners) {
+            long covered = covered(a, layers, c[0], c[1], w, h);
+            if (covered < best) {
+                best = covered;
+                x = c[0];
+                y = c[1];
+            }
+        }
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>%n",
                 x, y, w, 8 + 18 * layers.size()));
         for (int i = 0; i < layers.size(); i++) {
@@ -187,6 +200,28 @@ public final class SvgPlot {
             }
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" dominant-baseline=\"middle\">%s</text>%n", x + 38, cy, escape(l.label())));
         }
+    }
+
+    private static long covered(Axes a, List<Plot.Layer> layers, int x, int y, int w, int h) {
+        long n = 0;
+        for (Plot.Layer layer : layers) {
+            for (double[][] xy : series(layer))
+                for (int i = 0; i < xy[0].length; i++) {
+                    double px = a.px(xy[0][i]), py = a.py(xy[1][i]);
+                    if (px >= x && px <= x + w && (layer instanceof Plot.Bars ? py <= y + h : py >= y && py <= y + h)) n++;
+                }
+        }
+        return n;
+    }
+
+    /** The (x, y) series a layer draws through. */
+    private static double[][][] series(Plot.Layer layer) {
+        return switch (layer) {
+            case Plot.Line l -> new double[][][] {{l.x(), l.y()}};
+            case Plot.Points p -> new double[][][] {{p.x(), p.y()}};
+            case Plot.Band b -> new double[][][] {{b.x(), b.lo()}, {b.x(), b.hi()}};
+            case Plot.Bars b -> new double[][][] {{b.x(), b.height()}};
+        };
     }
 
     static String escape(String text) {
