@@ -41,8 +41,12 @@ public record GgufFormat() implements CheckpointFormat {
         ModelConfig config = config(path, h);
         Map<String, Checkpoint.Slot> slots = new HashMap<>();
         for (GgufHeader.TensorInfo t : h.tensors().values()) {
+            if (t.offset() > h.fileSize() - h.dataStart()) {
+                throw new CheckpointException(path, "tensor " + t.name() + " starts at data offset " + t.offset()
+                        + ", past the end of the " + (h.fileSize() - h.dataStart()) + "-byte data section");
+            }
             String name = modelName(t.name());
-            if (name == null) continue;
+            if (name == null) continue; // a tensor the model does not use (its type may be one we cannot size)
             DType dtype = dtype(path, t);
             int[] dims = new int[t.dims().length];
             for (int i = 0; i < dims.length; i++) dims[i] = (int) t.dims()[dims.length - 1 - i];
@@ -59,7 +63,7 @@ public record GgufFormat() implements CheckpointFormat {
             } catch (ArithmeticException e) {
                 throw new CheckpointException(path, "tensor " + t.name() + " shape " + shape + " overflows");
             }
-            if (t.offset() > h.fileSize() - h.dataStart() || bytes > h.fileSize() - h.dataStart() - t.offset()) {
+            if (bytes > h.fileSize() - h.dataStart() - t.offset()) {
                 throw new CheckpointException(path, "tensor " + t.name() + " (" + bytes + " bytes at data offset " + t.offset()
                         + ") runs past the end of the " + (h.fileSize() - h.dataStart()) + "-byte data section");
             }

@@ -1,6 +1,7 @@
 package dev.pmcj.transformer.checkpoint;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +32,8 @@ public record SafetensorsFormat() implements WritableFormat {
     /** The safetensors specification's cap on the JSON header. */
     static final long MAX_HEADER = 100L << 20;
     private static final long MAX_CONFIG = 16L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: text after the JSON value (other than the header's padding spaces) is an error, not ignored. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Every dtype of the specification with its element size; PMC-J reads the first three. */
     private static final Map<String, Integer> DTYPE_BYTES = Map.ofEntries(
             Map.entry("F32", 4), Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("F64", 8),
