@@ -1,0 +1,35 @@
+package dev.pmcj.bench.quick;
+
+/** Throughput of a repeated action: warm up (so the JIT compiles it), then the best of a few windows. */
+public final class Timing {
+    private Timing() {
+    }
+
+    /**
+     * Runs {@code action} for {@code warmupSeconds}, then for {@code windows} windows of
+     * {@code windowSeconds} each, and returns the best rate in work units per second, where one call
+     * does {@code workPerCall} units. The best window is the one least disturbed by other load on a
+     * shared machine.
+     */
+    public static double bestRate(Runnable action, double workPerCall, double warmupSeconds, int windows,
+                                  double windowSeconds) {
+        runFor(action, warmupSeconds);
+        double best = 0;
+        for (int w = 0; w < windows; w++) {
+            long start = System.nanoTime();
+            long calls = runFor(action, windowSeconds);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            best = Math.max(best, calls * workPerCall / seconds);
+        }
+        return best;
+    }
+
+    private static long runFor(Runnable action, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9), calls = 0;
+        do {
+            action.run();
+            calls++;
+        } while (System.nanoTime() < end);
+        return calls;
+    }
+}
