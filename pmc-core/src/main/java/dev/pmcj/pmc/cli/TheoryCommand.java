@@ -4,8 +4,10 @@ import dev.pmcj.theory.report.Summary;
 import dev.pmcj.theory.report.TheoryOptions;
 import dev.pmcj.theory.report.TheoryRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,6 +20,9 @@ import java.util.concurrent.Callable;
                 + "and prints a summary, one NAME VALUE a line. Defaults: the blog setting (total, partial) and "
                 + "pmc.md's curated example (curated, pmc).")
 public final class TheoryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "MODE", description = "total, partial, curated or pmc.")
     String mode;
@@ -62,8 +67,8 @@ public final class TheoryCommand implements Callable<Integer> {
                 or(out, d.out()), or(counts, d.counts()), or(forget, d.forget()), or(samples, d.samples()), or(k, d.k()),
                 or(rewards, d.rewards()), or(temperature, d.temperature()));
         Summary summary = TheoryRunner.run(options);
-        System.out.print(summary);
-        System.out.flush();
+        spec.commandLine().getOut().print(summary);
+        spec.commandLine().getOut().flush();
         return 0;
     }
 
