@@ -1,6 +1,7 @@
 package dev.pmcj.transformer.checkpoint;
 
 import dev.pmcj.tensor.DType;
+import dev.pmcj.tensor.DTypes;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.transformer.model.ModelConfig;
 import dev.pmcj.transformer.model.ParameterLayout;
@@ -87,7 +88,7 @@ public final class Checkpoint implements AutoCloseable {
         if (e.shape().numel() > Integer.MAX_VALUE - 8) {
             throw new CheckpointException(file, what + " has " + e.shape().numel() + " elements, more than a Java array holds");
         }
-        if (s.dtype() == DType.Q8_0 && (s.transform() instanceof Transform.Transposed || e.shape().last() % StoredValues.Q8_BLOCK != 0)) {
+        if (s.dtype() == DType.Q8_0 && (s.transform() instanceof Transform.Transposed || e.shape().last() % DTypes.Q8_0_BLOCK != 0)) {
             throw new CheckpointException(file, what + " is Q8_0 but its rows of " + e.shape().last() + " are not whole blocks of 32");
         }
         long bytes = s.dtype().byteSize(e.shape().numel());
@@ -142,13 +143,13 @@ public final class Checkpoint implements AutoCloseable {
         int n = shape.size();
         Objects.checkFromIndexSize(dstOffset, n, dst.length);
         switch (s.transform()) {
-            case Transform.Identity id -> StoredValues.decode(data, s.offset(), s.dtype(), dst, dstOffset, n);
+            case Transform.Identity id -> DTypes.read(s.dtype(), data, s.offset(), dst, dstOffset, n);
             case Transform.HalfSplitRows(int headDim) -> {
                 int rows = shape.dim(0), cols = shape.dim(1);
                 long rowBytes = s.dtype().byteSize(cols);
                 for (int r = 0; r < rows; r++) {
                     long from = s.offset() + RotaryOrder.halfSplitRow(r, headDim) * rowBytes;
-                    StoredValues.decode(data, from, s.dtype(), dst, dstOffset + r * cols, cols);
+                    DTypes.read(s.dtype(), data, from, dst, dstOffset + r * cols, cols);
                 }
             }
             case Transform.Transposed t -> {

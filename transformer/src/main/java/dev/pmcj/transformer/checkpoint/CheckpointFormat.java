@@ -24,7 +24,8 @@ public sealed interface CheckpointFormat permits WritableFormat, GgufFormat {
     /**
      * The format of {@code path} from its first bytes: a directory is safetensors (with
      * {@code config.json}); a file starting {@code GGUF} is GGUF; an 8-byte little-endian header length
-     * followed by {@code '{'} is safetensors; anything else of at least 28 bytes is a llama2.c header.
+     * (2 bytes to 100 MB) followed by {@code '{'} is safetensors; anything else of at least 28 bytes is
+     * read as a llama2.c header (whose reader then checks the implied size against the file's).
      */
     static CheckpointFormat detect(Path path) throws IOException {
         if (Files.isDirectory(path)) return new SafetensorsFormat();

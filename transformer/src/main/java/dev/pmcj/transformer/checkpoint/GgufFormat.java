@@ -1,6 +1,7 @@
 package dev.pmcj.transformer.checkpoint;
 
 import dev.pmcj.tensor.DType;
+import dev.pmcj.tensor.DTypes;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.transformer.model.ModelConfig;
 import dev.pmcj.transformer.model.ParameterLayout;
@@ -51,7 +52,7 @@ public record GgufFormat() implements CheckpointFormat {
             int[] dims = new int[t.dims().length];
             for (int i = 0; i < dims.length; i++) dims[i] = (int) t.dims()[dims.length - 1 - i];
             Shape shape = Shape.of(dims);
-            if (dtype == DType.Q8_0 && dims[dims.length - 1] % StoredValues.Q8_BLOCK != 0) {
+            if (dtype == DType.Q8_0 && dims[dims.length - 1] % DTypes.Q8_0_BLOCK != 0) {
                 throw new CheckpointException(path, "tensor " + t.name() + " is Q8_0 but its rows of " + dims[dims.length - 1]
                         + " are not whole blocks of 32");
             }

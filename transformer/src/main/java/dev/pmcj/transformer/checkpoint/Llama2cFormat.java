@@ -139,13 +139,17 @@ public record Llama2cFormat() implements WritableFormat {
         }
     }
 
-    /** llama2.c's freq_cis_real then freq_cis_imag: cos and sin of {@code pos * theta^(-2i/headDim)}. */
+    /**
+     * llama2.c's freq_cis_real then freq_cis_imag: cos and sin of {@code pos / theta^(2i/headDim)}, with the
+     * angle rounded to float32 at each step as its PyTorch exporter computes it (so large positions agree).
+     */
     private static float[] rotaryTable(ModelConfig c) {
         int half = c.headDim() / 2, seq = c.context();
         float[] out = new float[2 * seq * half];
         for (int pos = 0; pos < seq; pos++) {
             for (int i = 0; i < half; i++) {
-                double angle = pos * Math.pow(THETA, -2.0 * i / c.headDim());
+                float freq = 1f / (float) Math.pow(THETA, (float) (2 * i) / c.headDim());
+                float angle = pos * freq;
                 out[pos * half + i] = (float) Math.cos(angle);
                 out[seq * half + pos * half + i] = (float) Math.sin(angle);
             }

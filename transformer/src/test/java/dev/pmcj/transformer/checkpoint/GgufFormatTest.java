@@ -57,7 +57,7 @@ class GgufFormatTest {
 
     @Test
     void q8DequantizesAsScaleTimesInt8ByHand() throws IOException {
-        // one row of two blocks, built byte by byte: scales 0.5 (f16 0x3800) and -0.25 (0xB400)
+        // token_embd [2 rows, 32] as two Q8_0 blocks built byte by byte: scales 0.5 (f16 0x3800) and -0.25 (0xB400)
         ByteBuffer data = GgufTestWriter.le(68);
         data.putShort((short) 0x3800);
         for (int i = 0; i < 32; i++) data.put((byte) (i * 8 - 128)); // -128, -120, ..., 120
@@ -70,9 +70,16 @@ class GgufFormatTest {
         }
         assertEquals(-64f, expected[0]);
         assertEquals(-31.75f, expected[32]);
-        float[] got = new float[64 + 3];
-        StoredValues.decode(java.lang.foreign.MemorySegment.ofArray(data.array()), 0, DType.Q8_0, got, 3, 64);
-        assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 3, 67));
+        ModelConfig c = ModelConfig.llama(1, 32, 32, 2, 2, 2, 4, true);
+        Path file = dir.resolve("q8.gguf");
+        Files.write(file, GgufTestWriter.llama(c, TestModels.random(c, 1), GgufFormat.GGML_F32)
+                .replaceRaw("token_embd.weight", GgufFormat.GGML_Q8_0, data.array()).bytes());
+        try (Checkpoint ckpt = CheckpointLoader.load(file)) {
+            assertEquals(DType.Q8_0, ckpt.storedType("tok_emb.weight"));
+            float[] got = new float[3 + 64];
+            ckpt.read("tok_emb.weight", got, 3);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 3, 67));
+        }
     }
 
     @Test

@@ -70,6 +70,18 @@ final class GgufTestWriter {
         return this;
     }
 
+    /** Replaces a tensor's stored type and bytes with hand-made ones (same name and extents). */
+    GgufTestWriter replaceRaw(String name, int type, byte[] data) {
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (t.name().equals(name)) {
+                tensors.set(i, new Tensor(name, t.dims(), type, data));
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no tensor " + name);
+    }
+
     byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(le(24).putInt(GgufFormat.MAGIC).putInt(version).putLong(tensors.size()).putLong(kvCount).array());

@@ -165,15 +165,6 @@ class SafetensorsFormatTest {
         }
     }
 
-    @Test
-    void bf16WritingRoundsToNearestEven() {
-        assertEquals((short) 0x3F80, StoredValues.toBf16(Float.intBitsToFloat(0x3F807FFF)));
-        assertEquals((short) 0x3F81, StoredValues.toBf16(Float.intBitsToFloat(0x3F808001)));
-        assertEquals((short) 0x3F80, StoredValues.toBf16(Float.intBitsToFloat(0x3F808000))); // tie to even
-        assertEquals((short) 0x3F82, StoredValues.toBf16(Float.intBitsToFloat(0x3F818000))); // tie to even
-        assertTrue(Float.isNaN(Float.intBitsToFloat(StoredValues.toBf16(Float.NaN) << 16)));
-    }
-
     /** A GPT-2 file as Hugging Face publishes it: "transformer." prefix, extra buffers, config defaults. */
     @Test
     void readsPrefixedGpt2WithExtraTensorsAndDefaults() throws IOException {
