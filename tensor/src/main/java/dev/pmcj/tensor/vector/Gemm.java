@@ -65,19 +65,25 @@ final class Gemm {
         long macs = (long) m * n * k;
         boolean direct = macs <= DIRECT_MAX || m <= DIRECT_ROWS;
         boolean parallel = macs * batches >= PARALLEL_MIN;
-        // Split each product into parts along its longer side so every thread has work.
-        int parts = parallel && batches < Parallel.THREADS ? Parallel.THREADS : 1;
-        boolean splitN = n >= m;
-        int grain = splitN ? NR : MR;
-        int extent = splitN ? n : m;
-        int chunk = Math.max(grain, ceilDiv(ceilDiv(extent, parts), grain) * grain);
-        int perBatch = ceilDiv(extent, chunk);
+        // About two parts per thread, so the item counter can rebalance when a core is busy elsewhere;
+        // cut the longer side first, keeping parts at least one register tile wide.
+        int target = parallel ? ceilDiv(2 * Parallel.THREADS, batches) : 1;
+        int pm = 1, pn = 1;
+        while (pm * pn < target) {
+            boolean canN = ceilDiv(n, pn + 1) >= NR, canM = ceilDiv(m, pm + 1) >= MR;
+            if (canN && (!canM || n / pn >= m / pm)) pn++;
+            else if (canM) pm++;
+            else break;
+        }
+        int chunkM = ceilDiv(ceilDiv(m, pm), MR) * MR, chunkN = ceilDiv(ceilDiv(n, pn), NR) * NR;
+        int partsM = ceilDiv(m, chunkM), partsN = ceilDiv(n, chunkN), perBatch = partsM * partsN;
         Parallel.forEach(batches * perBatch, parallel, item -> {
-            int batch = item / perBatch, lo = (item % perBatch) * chunk, hi = Math.min(extent, lo + chunk);
-            int ab = aOff + batch * aBatchStride, bb = bOff + batch * bBatchStride, cb = cOff + batch * m * n;
-            int i0 = splitN ? 0 : lo, mm = splitN ? m : hi - lo;
-            int j0 = splitN ? lo : 0, nn = splitN ? hi - lo : n;
-            int ao = ab + i0 * aRs, bo = bb + j0 * bCs, co = cb + i0 * n + j0;
+            int batch = item / perBatch, part = item % perBatch;
+            int i0 = (part / partsN) * chunkM, j0 = (part % partsN) * chunkN;
+            int mm = Math.min(chunkM, m - i0), nn = Math.min(chunkN, n - j0);
+            int ao = aOff + batch * aBatchStride + i0 * aRs;
+            int bo = bOff + batch * bBatchStride + j0 * bCs;
+            int co = cOff + batch * m * n + i0 * n + j0;
             if (direct) {
                 direct(a, ao, aRs, aCs, b, bo, bRs, bCs, c, co, n, mm, nn, k, accumulate);
             } else {
