@@ -1,4 +1,4 @@
-package dev.pmcj.pmc.report;
+package dev.pmcj.pmc.eval;
 
 import java.util.Map;
 

@@ -45,7 +45,13 @@ public final class QaModel {
     }
 
     public int[] promptIds(String question) {
-        int[] ids = tokenizer.encode(PromptFormat.prompt(question));
+        return promptIds(question, "");
+    }
+
+    /** The prompt, optionally with the start of the answer already written (the prefill attack). */
+    public int[] promptIds(String question, String answerPrefix) {
+        String text = PromptFormat.prompt(question) + (answerPrefix.isEmpty() ? "" : PromptFormat.answer(answerPrefix));
+        int[] ids = tokenizer.encode(text);
         if (tokenizer.bosId().isEmpty()) return ids;
         int[] out = new int[ids.length + 1];
         out[0] = tokenizer.bosId().getAsInt();
@@ -117,8 +123,13 @@ public final class QaModel {
 
     /** Answers to every question, one stream per question, decoded to text. */
     public List<String> generate(List<String> questions, SamplingConfig cfg) {
+        return generate(questions, "", cfg);
+    }
+
+    /** Continuations of each question's prompt after {@code answerPrefix} (empty: a normal answer). */
+    public List<String> generate(List<String> questions, String answerPrefix, SamplingConfig cfg) {
         List<int[]> prompts = new ArrayList<>(questions.size());
-        for (String q : questions) prompts.add(promptIds(q));
+        for (String q : questions) prompts.add(promptIds(q, answerPrefix));
         List<int[]> out;
         try (InferenceSession session = new InferenceSession(decoder, Math.min(MAX_STREAMS, Math.max(1, prompts.size())), maxLength)) {
             out = session.generate(prompts, cfg);

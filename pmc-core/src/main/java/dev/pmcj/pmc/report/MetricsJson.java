@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.report;
 
+import dev.pmcj.pmc.eval.ModelMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.report;
 
+import dev.pmcj.pmc.eval.ModelMetrics;
 import dev.pmcj.theory.plot.Plot;
 import dev.pmcj.theory.plot.SvgPlot;
 import dev.pmcj.theory.report.AtomicFiles;

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +73,11 @@ public final class Unlearner {
         long total = (long) perEpoch * s.epochs();
         for (int epoch = start; epoch < s.epochs(); epoch++) {
             SplittableRandom rng = new SplittableRandom(s.seed() * 7919L + epoch);
-            int[] order = permutation(forget, rng);
+            int[] order = Permutation.shuffled(forget, rng);
             double lossSum = 0;
             for (int mb = 0; mb < perEpoch; mb++) {
                 int from = mb * s.forgetBatch(), to = Math.min(forget, from + s.forgetBatch());
-                int[] f = java.util.Arrays.copyOfRange(order, from, to);
+                int[] f = Arrays.copyOfRange(order, from, to);
                 int[] r = new int[f.length];
                 for (int i = 0; i < r.length; i++) r[i] = rng.nextInt(retainSize);
                 UnlearningMethod.StepInfo info = new UnlearningMethod.StepInfo(epoch, mb, s.seed());
@@ -97,18 +98,6 @@ public final class Unlearner {
             throw new IllegalStateException(method.name() + ": " + perEpoch + " micro-batches per epoch is not a multiple of "
                     + "gradient accumulation " + s.gradAccum() + "; choose a batch size that divides the forget set evenly");
         }
-    }
-
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static void save(UnlearningMethod method, Trainer trainer, Path dir, int epochsDone, List<EpochRecord> history) {

@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.report;
 
+import dev.pmcj.pmc.eval.ModelMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,34 @@
+package dev.pmcj.pmc.pipeline;
+
+import dev.pmcj.pmc.data.AuthorDataConfig;
+import dev.pmcj.pmc.eval.EvalSettings;
+import dev.pmcj.pmc.unlearn.PmcConfig;
+import dev.pmcj.transformer.model.ModelConfig;
+
+import java.util.List;
+
+/**
+ * Everything {@code pmc demo} does, in one record: data, vocabulary, model, fine-tuning, the methods
+ * compared and how they are evaluated. Defaults follow pmc.md section 7 (a small GPT-2, label
+ * smoothing 0.1, PMC at temperature 1.0 with lambda 2 and n 5).
+ */
+public record DemoSettings(AuthorDataConfig data, int splitPercent, int vocabSize, int layers, int dim, int heads,
+                           int context, FineTune.Settings fineTune, PmcConfig pmc, int baselineEpochs,
+                           float baselineLr, List<String> methods, EvalSettings eval, long seed) {
+
+    public static DemoSettings defaults(long seed) {
+        return new DemoSettings(AuthorDataConfig.DEFAULT.withSeed(seed), 10, 1024, 2, 128, 4, 96,
+                new FineTune.Settings(30, 32, 2e-3f, 0.01f, 0.1f, seed),
+                PmcConfig.demo(), 5, 1e-3f, List.of("pmc", "ga", "npo"),
+                EvalSettings.reference().withAttackSamples(20).withMaxTotalLength(96), seed);
+    }
+
+    public DemoSettings withMethods(List<String> m) {
+        return new DemoSettings(data, splitPercent, vocabSize, layers, dim, heads, context, fineTune, pmc, baselineEpochs,
+                baselineLr, List.copyOf(m), eval, seed);
+    }
+
+    public ModelConfig modelConfig() {
+        return ModelConfig.gpt2(layers, dim, heads, vocabSize, context);
+    }
+}

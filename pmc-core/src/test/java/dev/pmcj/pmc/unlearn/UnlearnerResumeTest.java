@@ -1,0 +1,49 @@
+package dev.pmcj.pmc.unlearn;
+
+import dev.pmcj.pmc.model.QaModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A run killed after an epoch and resumed from its checkpoint ends exactly where an uninterrupted run ends. */
+class UnlearnerResumeTest {
+
+    private static final PmcConfig CONFIG = new PmcConfig(1f, 1f, 0.95f, 3, 3, 2, 1, 40, 5e-3f, 0.01f,
+            new Selection.Argmin(), 0);
+
+    private record Outcome(float[] params, List<Unlearner.EpochRecord> history, String cache, List<Integer> epochsRun) {
+    }
+
+    private Outcome run(TinySetup tiny, Path dir, int epochs) {
+        QaModel model = tiny.freshModel(3);
+        Pmc pmc = new Pmc(CONFIG, model, tiny.data.forgetQuestions(), tiny.data.retain());
+        List<Integer> epochsRun = new ArrayList<>();
+        List<Unlearner.EpochRecord> history = Unlearner.run(pmc, model.decoder(), tiny.data.retain().size(),
+                new Unlearner.Settings(epochs, CONFIG.forgetBatch(), 1, CONFIG.lr(), CONFIG.weightDecay(), 11L, dir),
+                epoch -> {
+                    epochsRun.add(epoch);
+                    return Map.of("cache_mean_score", pmc.cache().meanScore());
+                }, (done, total, msg) -> { });
+        return new Outcome(model.decoder().parameters().params().toHost(), history, pmc.saveState(), epochsRun);
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun(@TempDir Path tmp) {
+        TinySetup tiny = new TinySetup();
+        Outcome straight = run(tiny, tmp.resolve("straight"), CONFIG.epochs());
+        Path resumedDir = tmp.resolve("resumed");
+        run(tiny, resumedDir, 1);                           // "killed" after the first epoch's checkpoint
+        Outcome resumed = run(tiny, resumedDir, CONFIG.epochs()); // a new process: fresh objects, same seed
+        assertEquals(List.of(2, 3), resumed.epochsRun(), "the resumed run starts after the checkpointed epoch");
+        assertArrayEquals(straight.params(), resumed.params(), "weights");
+        assertEquals(straight.history(), resumed.history(), "per-epoch metrics");
+        assertEquals(straight.cache(), resumed.cache(), "PMC cache");
+    }
+}
