@@ -66,17 +66,29 @@ public final class QaModel {
         return out;
     }
 
+    /** A question and its answer as token ids, ready to batch. */
+    public record Encoded(int[] prompt, int[] answer) {
+        public int length() {
+            return prompt.length + answer.length;
+        }
+    }
+
+    public Encoded encode(String question, String answer) {
+        return new Encoded(promptIds(question), answerIds(answer));
+    }
+
     /** Prompt + answer rows with loss only on the answer tokens (and EOS). */
     public Batch batch(List<String> questions, List<String> answers) {
         if (questions.size() != answers.size()) {
             throw new IllegalArgumentException("batch: " + questions.size() + " questions but " + answers.size() + " answers");
         }
-        List<int[]> p = new ArrayList<>(), a = new ArrayList<>();
-        for (int i = 0; i < questions.size(); i++) {
-            p.add(promptIds(questions.get(i)));
-            a.add(answerIds(answers.get(i)));
-        }
-        return Batch.of(p, a, eos, maxLength);
+        List<Encoded> rows = new ArrayList<>(questions.size());
+        for (int i = 0; i < questions.size(); i++) rows.add(encode(questions.get(i), answers.get(i)));
+        return batch(rows);
+    }
+
+    public Batch batch(List<Encoded> rows) {
+        return Batch.of(rows.stream().map(Encoded::prompt).toList(), rows.stream().map(Encoded::answer).toList(), eos, maxLength);
     }
 
     /** Mean token cross-entropy of the answers given the questions, on the tape. */

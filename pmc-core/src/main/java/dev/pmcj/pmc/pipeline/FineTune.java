@@ -6,9 +6,11 @@ import dev.pmcj.pmc.data.QaItem;
 import dev.pmcj.pmc.model.QaModel;
 import dev.pmcj.pmc.unlearn.Permutation;
 import dev.pmcj.pmc.unlearn.Unlearner.ProgressSink;
+import dev.pmcj.transformer.model.Batch;
 import dev.pmcj.transformer.train.Trainer;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -34,18 +36,15 @@ public final class FineTune {
         int perEpoch = (items.size() + s.batch() - 1) / s.batch();
         Trainer trainer = new Trainer(model.decoder(), AdamW.withWeightDecay(s.weightDecay()),
                 new Schedule.WarmupLinear(s.lr(), perEpoch, (long) perEpoch * s.epochs()), 1, 1.0f);
+        List<QaModel.Encoded> encoded = items.stream().map(q -> model.encode(q.question(), q.answer())).toList();
         List<Double> losses = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(s.seed());
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
-            int[] order = Permutation.shuffled(items.size(), rng);
+            List<List<QaModel.Encoded>> batches = lengthBucketed(encoded, s.batch(), rng);
             double sum = 0;
-            for (int b = 0; b < perEpoch; b++) {
-                List<String> q = new ArrayList<>(s.batch()), a = new ArrayList<>(s.batch());
-                for (int i = b * s.batch(); i < Math.min(order.length, (b + 1) * s.batch()); i++) {
-                    q.add(items.get(order[i]).question());
-                    a.add(items.get(order[i]).answer());
-                }
-                sum += trainer.microStep(tape -> model.meanLoss(tape, q, a, s.labelSmoothing()));
+            for (int b = 0; b < batches.size(); b++) {
+                Batch batch = model.batch(batches.get(b));
+                sum += trainer.microStep(tape -> model.decoder().meanLoss(tape, batch, s.labelSmoothing()));
                 progress.advance((long) epoch * perEpoch + b + 1, (long) perEpoch * s.epochs(),
                         String.format("fine-tune epoch %d/%d loss %.3f", epoch + 1, s.epochs(), trainer.lastLoss()));
             }
@@ -53,4 +52,26 @@ public final class FineTune {
         }
         return losses;
     }
+
+    /**
+     * Random batches of similar lengths, so little of each batch is padding: shuffle, sort windows of
+     * {@value #BUCKET_WINDOW} batches by length, cut them into batches, shuffle the batch order.
+     */
+    static List<List<QaModel.Encoded>> lengthBucketed(List<QaModel.Encoded> rows, int batch, SplittableRandom rng) {
+        int[] order = Permutation.shuffled(rows.size(), rng);
+        List<List<QaModel.Encoded>> batches = new ArrayList<>();
+        int window = batch * BUCKET_WINDOW;
+        for (int from = 0; from < order.length; from += window) {
+            List<QaModel.Encoded> chunk = new ArrayList<>();
+            for (int i = from; i < Math.min(order.length, from + window); i++) chunk.add(rows.get(order[i]));
+            chunk.sort(Comparator.comparingInt(QaModel.Encoded::length));
+            for (int i = 0; i < chunk.size(); i += batch) batches.add(chunk.subList(i, Math.min(chunk.size(), i + batch)));
+        }
+        int[] batchOrder = Permutation.shuffled(batches.size(), rng);
+        List<List<QaModel.Encoded>> out = new ArrayList<>(batches.size());
+        for (int i : batchOrder) out.add(batches.get(i));
+        return out;
+    }
+
+    private static final int BUCKET_WINDOW = 8;
 }

@@ -1,0 +1,46 @@
+package dev.pmcj.pmc.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmcj.pmc.data.AuthorDataConfig;
+import dev.pmcj.pmc.eval.EvalSettings;
+import dev.pmcj.pmc.unlearn.PmcConfig;
+import dev.pmcj.pmc.unlearn.Selection;
+import dev.pmcj.tensor.Backends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The demo's whole pipeline on a tiny configuration: every stage runs and the run folder is complete. */
+class DemoPipelineTest {
+
+    @Test
+    void tinyDemoWritesMetricsForEveryModelAndAReport(@TempDir Path out) throws Exception {
+        DemoSettings tiny = new DemoSettings(new AuthorDataConfig(10, 2, 1, 4, 2, 4, 3), 10, 300, 1, 16, 2, 96,
+                new FineTune.Settings(1, 8, 3e-3f, 0.01f, 0.1f, 3),
+                new PmcConfig(2f, 1f, 0.95f, 2, 1, 2, 1, 60, 2e-3f, 0.01f, new Selection.Argmin(), 0), 1, 1e-3f,
+                List.of("pmc", "ga", "npo"), EvalSettings.reference().withAttackSamples(2).withMaxTotalLength(60), 3);
+        DemoResult result = new Demo(tiny, Backends.cpu(), out, msg -> { }, (done, total, msg) -> { }).run();
+        DemoOutput.write(out, tiny, "cpu", result);
+
+        JsonNode models = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("models");
+        for (String name : List.of("finetuned", "pmc", "ga", "npo")) {
+            JsonNode m = models.get(name);
+            assertTrue(m != null, "metrics.json has " + name);
+            for (String key : List.of("unlearn_quality", "utility", "sampling_attack_rouge")) {
+                assertTrue(m.get(key).isNumber(), name + "." + key + " is a number");
+                double v = m.get(key).asDouble();
+                assertTrue(v >= 0 && v <= 1, name + "." + key + " = " + v + " is a fraction");
+            }
+        }
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("Answers before and after pmc"), "report has plots and samples");
+        assertTrue(Files.exists(out.resolve("config.json")));
+        assertTrue(Files.exists(out.resolve("checkpoints/pmc/training-state.pmcj")), "PMC checkpoint written");
+    }
+}
