@@ -10,6 +10,7 @@ import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Storage;
 import dev.pmcj.tensor.Tensor;
 import dev.pmcj.tensor.UnaryOp;
+import dev.pmcj.tensor.scalar.Functions;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,9 +22,9 @@ import java.util.Arrays;
  * cores ({@link Parallel}); matmul is {@link Gemm}, attention is {@link FusedAttention}. Validation is
  * the shared {@link Checks}, so messages match {@link ScalarBackend}'s.
  *
- * <p>Kernels that are rare or never hot are delegated to the specification backend: strided
- * {@code toHost}/{@code copy}, general broadcasting {@code binary}, {@code unary} for SOFTPLUS and the
- * two GELUs, {@code unaryBackward}, {@code sumTo}, {@code reduce} and {@code rope}/{@code ropeBackward}.
+ * <p>Cases that are rare or never hot are delegated to the specification backend: copies between
+ * overlapping strided views, {@code sumTo} over inner axes, {@code reduce} of MAX or of an inner axis,
+ * and every error message.
  */
 public final class VectorBackend implements Backend {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -55,10 +56,12 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void toHost(Tensor src, float[] dst) {
-        if (src.isContiguous() && dst.length == src.size()) {
+        if (dst.length != src.size() || !(src.storage() instanceof Storage.Host)) {
+            scalar.toHost(src, dst); // the specification's error message
+        } else if (src.isContiguous()) {
             System.arraycopy(Checks.host("toHost", "src", src), src.offset(), dst, 0, dst.length);
         } else {
-            scalar.toHost(src, dst); // strided layouts (and the error message) via the specification
+            new Rows(src).gather(Checks.host("toHost", "src", src), dst, 0, GRAIN);
         }
     }
 
@@ -69,11 +72,16 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        if (src.isContiguous() && dst.isContiguous() && src.shape().equals(dst.shape())) {
+        boolean host = src.storage() instanceof Storage.Host && dst.storage() instanceof Storage.Host;
+        if (!host || !dst.isContiguous() || !src.shape().equals(dst.shape())) {
+            scalar.copy(src, dst); // the specification's error messages
+        } else if (src.isContiguous()) {
             System.arraycopy(Checks.host("copy", "src", src), src.offset(), Checks.host("copy", "dst", dst),
                     dst.offset(), src.size());
+        } else if (src.storage() == dst.storage()) {
+            scalar.copy(src, dst); // a strided view overlapping its destination: copy through a host array
         } else {
-            scalar.copy(src, dst);
+            new Rows(src).gather(Checks.host("copy", "src", src), Checks.host("copy", "dst", dst), dst.offset(), GRAIN);
         }
     }
 
@@ -97,16 +105,16 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        if (op == UnaryOp.SOFTPLUS || op == UnaryOp.GELU_TANH || op == UnaryOp.GELU) {
-            scalar.unary(op, x, out);
-            return;
-        }
         String name = "unary " + op;
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "out", out);
         float[] xs = Checks.host(name, "x", x), o = Checks.host(name, "out", out);
         int xo = x.offset(), oo = out.offset();
         Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
+            if (op == UnaryOp.GELU) { // no vector erf: the specification's function, element by element
+                for (int i = lo; i < hi; i++) o[oo + i] = (float) Functions.apply(op, xs[xo + i]);
+                return;
+            }
             int i = lo;
             for (int end = hi - L; i <= end; i += L) {
                 unaryLanes(op, FloatVector.fromArray(S, xs, xo + i)).intoArray(o, oo + i);
@@ -128,7 +136,51 @@ public final class VectorBackend implements Backend {
             case SQRT -> v.sqrt();
             case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
             case ABS -> v.abs();
-            case SOFTPLUS, GELU_TANH, GELU -> throw new IllegalStateException(op + " is delegated");
+            case SOFTPLUS -> v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+            case GELU_TANH -> v.mul(sigmoid(geluArgument(v).mul(2f))); // 0.5 (1 + tanh u) = sigmoid(2u)
+            case GELU -> throw new IllegalStateException("GELU is computed element by element");
+        };
+    }
+
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI), GELU_K = 0.044715f;
+
+    /** {@code u = sqrt(2/pi) (x + 0.044715 x^3)}, the argument of GELU-tanh's tanh. */
+    private static FloatVector geluArgument(FloatVector v) {
+        return v.mul(v).fma(GELU_K, 1f).mul(v).mul(GELU_C);
+    }
+
+    /** {@code f'(x)} lane by lane, for the ops whose derivative is computed from x. */
+    private static FloatVector derivativeLanes(UnaryOp op, FloatVector v) {
+        return switch (op) {
+            case NEG -> FloatVector.broadcast(S, -1f);
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG, RECIPROCAL -> {
+                FloatVector r = FloatVector.broadcast(S, 1f).div(v);
+                yield op == UnaryOp.LOG ? r : r.mul(r).neg();
+            }
+            case TANH -> {
+                FloatVector t = v.lanewise(VectorOperators.TANH);
+                yield t.neg().fma(t, FloatVector.broadcast(S, 1f));
+            }
+            case SIGMOID, SOFTPLUS -> {
+                FloatVector s = sigmoid(v);
+                yield op == UnaryOp.SOFTPLUS ? s : s.neg().add(1f).mul(s);
+            }
+            case RELU -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
+            case SILU -> { // s (1 + x (1 - s))
+                FloatVector s = sigmoid(v);
+                yield s.neg().add(1f).mul(v).add(1f).mul(s);
+            }
+            case SQUARE -> v.add(v);
+            case SQRT -> FloatVector.broadcast(S, 0.5f).div(v.sqrt());
+            case ABS -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f))
+                    .blend(-1f, v.compare(VectorOperators.LT, 0f));
+            case GELU_TANH -> { // with s = sigmoid(2u): s + x * 2 s (1 - s) * c (1 + 3k x^2)
+                FloatVector s = sigmoid(geluArgument(v).mul(2f));
+                FloatVector du = v.mul(v).fma(3f * GELU_K * GELU_C, GELU_C);
+                yield s.neg().add(1f).mul(s).mul(2f).mul(du).fma(v, s);
+            }
+            case GELU -> throw new IllegalStateException("GELU is computed element by element");
         };
     }
 
@@ -139,7 +191,27 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        scalar.unaryBackward(op, x, y, dy, dx); // not hot in these models' training steps
+        String name = "unaryBackward " + op;
+        Checks.contiguous(name, "x", x);
+        Checks.like(name, "x", x, "y", y);
+        Checks.like(name, "x", x, "dy", dy);
+        Checks.like(name, "x", x, "dx", dx);
+        float[] xs = Checks.host(name, "x", x), g = Checks.host(name, "dy", dy), d = Checks.host(name, "dx", dx);
+        int xo = x.offset(), go = dy.offset(), dxo = dx.offset();
+        Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
+            if (op == UnaryOp.GELU) {
+                for (int i = lo; i < hi; i++) d[dxo + i] += (float) (g[go + i] * Functions.derivative(op, xs[xo + i]));
+                return;
+            }
+            int i = lo;
+            for (int end = hi - L; i <= end; i += L) {
+                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i))
+                        .fma(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
+            }
+            for (; i < hi; i++) {
+                d[dxo + i] += derivativeLanes(op, FloatVector.broadcast(S, xs[xo + i])).lane(0) * g[go + i];
+            }
+        });
     }
 
     @Override
@@ -147,8 +219,13 @@ public final class VectorBackend implements Backend {
         String name = "binary " + op;
         Checks.binary(op, a, b, out);
         int n = out.size();
-        if (!a.isContiguous() || !b.isContiguous() || !a.shape().equals(out.shape()) || n == 0) {
+        if (!(a.storage() instanceof Storage.Host && b.storage() instanceof Storage.Host
+                && out.storage() instanceof Storage.Host) || n == 0) {
             scalar.binary(op, a, b, out);
+            return;
+        }
+        if (!a.isContiguous() || !b.isContiguous() || !a.shape().equals(out.shape())) {
+            stridedBinary(op, a, b, out);
             return;
         }
         float[] as = Checks.host(name, "a", a), bs = Checks.host(name, "b", b), o = Checks.host(name, "out", out);
@@ -162,8 +239,51 @@ public final class VectorBackend implements Backend {
                 for (int r = lo; r < hi; r++) binaryRange(op, as, ao + r * period, bs, bo, o, oo + r * period, period);
             });
         } else {
-            scalar.binary(op, a, b, out);
+            stridedBinary(op, a, b, out);
         }
+    }
+
+    /**
+     * Any strides and broadcasts, row by row along the last axis. An input that shares out's storage
+     * in another layout would be overwritten while still being read, so that case goes through the
+     * specification's host copies.
+     */
+    private void stridedBinary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (overlapsDifferently(a, out) || overlapsDifferently(b, out)) {
+            scalar.binary(op, a, b, out);
+            return;
+        }
+        String name = "binary " + op;
+        float[] as = Checks.host(name, "a", a), bs = Checks.host(name, "b", b), o = Checks.host(name, "out", out);
+        Rows ra = new Rows(a.broadcastTo(out.shape())), rb = new Rows(b.broadcastTo(out.shape()));
+        int len = ra.length, oo = out.offset();
+        Parallel.forRange(ra.rows, Math.max(1, GRAIN / Math.max(1, len)), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int ai = ra.start(r), bi = rb.start(r), oi = oo + r * len;
+                if (ra.step == 1 && rb.step == 1) {
+                    binaryRange(op, as, ai, bs, bi, o, oi, len);
+                } else {
+                    for (int i = 0; i < len; i++) o[oi + i] = binaryScalar(op, as[ai + i * ra.step], bs[bi + i * rb.step]);
+                }
+            }
+        });
+    }
+
+    private static boolean overlapsDifferently(Tensor in, Tensor out) {
+        return in.storage() == out.storage()
+                && !(in.offset() == out.offset() && in.isContiguous() && in.shape().equals(out.shape()));
+    }
+
+    private static float binaryScalar(BinaryOp op, float x, float y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case MAX -> Math.max(x, y);
+            case MIN -> Math.min(x, y);
+            case EQ -> x == y ? 1f : 0f;
+        };
     }
 
     /** True when {@code b} equals the trailing axes of {@code out} (leading 1s allowed). */
@@ -215,14 +335,39 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void sumTo(Tensor x, Tensor out, boolean accumulate) {
-        scalar.sumTo(x, out, accumulate); // bias gradients: small next to the matmuls around them
+        Checks.sumTo(x, out);
+        int period = out.size(), n = x.size();
+        if (period == 0 || !isTrailingBlock(out.shape(), x.shape())) {
+            scalar.sumTo(x, out, accumulate); // sums over inner axes: rare
+            return;
+        }
+        // out repeats along x's leading axes (a bias, or the same shape): column sums of x as rows x period.
+        float[] xs = Checks.host("sumTo", "x", x), o = Checks.host("sumTo", "out", out);
+        int xo = x.offset(), oo = out.offset(), rows = n / period;
+        int grain = Math.max(L, GRAIN / Math.max(1, rows) / L * L);
+        // Column blocks across cores; inside a block, rows stream through in order and add into out.
+        Parallel.forRange(period, n >= GRAIN ? grain : period, (lo, hi) -> {
+            if (!accumulate) Arrays.fill(o, oo + lo, oo + hi, 0f);
+            for (int r = 0; r < rows; r++) VectorMath.axpy(1f, xs, xo + r * period + lo, o, oo + lo, hi - lo);
+        });
     }
 
     // ---- reductions -------------------------------------------------------------------------
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        scalar.reduce(op, x, axis, out); // used off the hot path (metrics, tests)
+        int a = Checks.reduce(op, x, axis, out);
+        int n = x.dim(a);
+        if (op == ReduceOp.MAX || n == 0 || a != x.rank() - 1) {
+            scalar.reduce(op, x, axis, out); // maxima (ties, NaN) and inner axes: the specification
+            return;
+        }
+        float[] xs = Checks.host("reduce", "x", x), o = Checks.host("reduce", "out", out);
+        int xo = x.offset(), oo = out.offset(), rows = x.size() / n;
+        float scale = op == ReduceOp.MEAN ? 1f / n : 1f;
+        Parallel.forRange(rows, Math.max(1, GRAIN / n), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) o[oo + r] = VectorMath.sum(xs, xo + r * n, n) * scale;
+        });
     }
 
     @Override
@@ -467,12 +612,42 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void rope(Tensor x, int[] positions, float theta, Tensor out) {
-        scalar.rope(x, positions, theta, out); // O(N*H*D) next to attention's O(N*S*H*D)
+        Checks.rope("rope", x, positions, out);
+        rotate(x, positions, theta, out, false, 1);
     }
 
     @Override
     public void ropeBackward(Tensor dy, int[] positions, float theta, Tensor dx) {
-        scalar.ropeBackward(dy, positions, theta, dx);
+        Checks.rope("ropeBackward", dy, positions, dx);
+        rotate(dy, positions, theta, dx, true, -1);
+    }
+
+    /** Rotates pairs by {@code sign * position * theta^(-2i/D)}; angles in double as the specification has them. */
+    private static void rotate(Tensor x, int[] positions, float theta, Tensor out, boolean accumulate, int sign) {
+        float[] xs = Checks.host("rope", "x", x), o = Checks.host("rope", "out", out);
+        int heads = x.dim(1), d = x.dim(2), xo = x.offset(), oo = out.offset();
+        double[] freq = new double[d / 2];
+        for (int i = 0; i < freq.length; i++) freq[i] = sign * Math.pow(theta, -2.0 * i / d);
+        Parallel.forRange(positions.length, Math.max(1, GRAIN / Math.max(1, heads * d)), (lo, hi) -> {
+            for (int n = lo; n < hi; n++) {
+                for (int i = 0; i < freq.length; i++) {
+                    double angle = positions[n] * freq[i];
+                    float c = (float) Math.cos(angle), s = (float) Math.sin(angle);
+                    for (int h = 0; h < heads; h++) {
+                        int at = (n * heads + h) * d + 2 * i;
+                        float x0 = xs[xo + at], x1 = xs[xo + at + 1];
+                        float y0 = x0 * c - x1 * s, y1 = x0 * s + x1 * c;
+                        if (accumulate) {
+                            o[oo + at] += y0;
+                            o[oo + at + 1] += y1;
+                        } else {
+                            o[oo + at] = y0;
+                            o[oo + at + 1] = y1;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     @Override
