@@ -4,12 +4,20 @@ import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Tensor;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Records differentiable ops as they run; {@link #backward} replays their backward steps in reverse
  * (execution order is a topological order). Inside a {@link #noGrad()} scope nothing is recorded.
+ *
+ * <p>A tape made by {@link #reusing} keeps the buffers it allocated and hands them out again, zeroed,
+ * to later passes of the same shapes: a training loop that runs one tape step after step then
+ * allocates no tensor memory in its steady state. The price is a lifetime rule: the tensors such a
+ * tape allocated stay valid only until it allocates again after {@link #backward} or {@link #reset}.
  */
 public final class Tape {
 
@@ -22,9 +30,25 @@ public final class Tape {
     private final Backend backend;
     private final List<BackwardStep> steps = new ArrayList<>();
     private int noGradDepth;
+    /** Null unless reusing: buffers handed out in the current pass, and those free for the next. */
+    private final List<Tensor> inUse;
+    private final Map<Shape, ArrayDeque<Tensor>> free;
+    private boolean passEnded;
 
+    /** A tape whose tensors are the caller's to keep (fresh memory for every allocation). */
     public Tape(Backend backend) {
+        this(backend, false);
+    }
+
+    private Tape(Backend backend, boolean reuse) {
         this.backend = backend;
+        this.inUse = reuse ? new ArrayList<>() : null;
+        this.free = reuse ? new HashMap<>() : null;
+    }
+
+    /** A tape that recycles its buffers from pass to pass (see the class comment for the lifetime rule). */
+    public static Tape reusing(Backend backend) {
+        return new Tape(backend, true);
     }
 
     public Backend backend() {
@@ -53,9 +77,23 @@ public final class Tape {
         }
     }
 
-    /** A fresh zeroed tensor for an op's output or scratch. */
+    /** A zeroed tensor for an op's output or scratch. */
     public Tensor allocate(Shape shape) {
-        return backend.allocate(shape);
+        if (inUse == null) return backend.allocate(shape);
+        if (passEnded) {
+            for (Tensor t : inUse) free.computeIfAbsent(t.shape(), s -> new ArrayDeque<>()).push(t);
+            inUse.clear();
+            passEnded = false;
+        }
+        ArrayDeque<Tensor> same = free.get(shape);
+        Tensor t = same == null ? null : same.poll();
+        if (t == null) {
+            t = backend.allocate(shape);
+        } else {
+            backend.fill(t, 0f);
+        }
+        inUse.add(t);
+        return t;
     }
 
     /** Whether an op with these inputs must record a backward step. */
@@ -90,11 +128,13 @@ public final class Tape {
         backend.fill(gradOf(loss), 1f);
         for (int i = steps.size() - 1; i >= 0; i--) steps.get(i).run();
         steps.clear();
+        passEnded = true;
     }
 
     /** Forgets recorded steps without running them (e.g. after an evaluation forward). */
     public void reset() {
         steps.clear();
+        passEnded = true;
     }
 
     public int recordedSteps() {

@@ -2,6 +2,7 @@ package dev.pmcj.autograd.ops;
 
 import dev.pmcj.autograd.Tape;
 import dev.pmcj.autograd.Var;
+import dev.pmcj.tensor.Tensor;
 
 /** The same values in dense row-major layout (a copy only when x is a strided view); identity gradient. */
 public final class Contiguous {
@@ -9,7 +10,12 @@ public final class Contiguous {
     }
 
     public static Var apply(Tape t, Var x) {
-        Var out = t.output(x.value().contiguous(), x);
+        Tensor xv = x.value(), dense = xv;
+        if (!xv.isContiguous()) { // staged through the tape, which may reuse a buffer
+            dense = t.allocate(xv.shape());
+            t.backend().copy(xv, dense);
+        }
+        Var out = t.output(dense, x);
         if (t.needsGrad(x)) {
             t.record(() -> {
                 if (out.grad() != null) Grads.accumulate(t, x, out.grad());

@@ -25,6 +25,8 @@ public final class Trainer {
     private final Schedule schedule;
     private final int accumulation;
     private final float maxGradNorm;
+    /** One tape for every micro-step: its buffers are reused, so steady-state steps allocate no tensors. */
+    private final Tape tape;
     private int pendingMicroSteps;
     private float lastLoss = Float.NaN;
     private float lastGradNorm = Float.NaN;
@@ -37,6 +39,7 @@ public final class Trainer {
         this.schedule = schedule;
         this.accumulation = accumulation;
         this.maxGradNorm = maxGradNorm;
+        this.tape = Tape.reusing(model.parameters().backend());
     }
 
     /** One micro-batch per step, no clipping. */
@@ -47,11 +50,12 @@ public final class Trainer {
     /**
      * Forward and backward of one micro-batch; {@code lossFn} builds a one-element loss on the tape
      * it is given. Returns that loss (unscaled). Throws {@link NonFiniteLossException} naming the
-     * optimizer step when the loss or the gradient norm is not finite.
+     * optimizer step when the loss or the gradient norm is not finite. Tensors that {@code lossFn}
+     * allocates on the tape are reused by the next micro-step, so they are not to be kept.
      */
     public float microStep(Function<Tape, Var> lossFn) {
         ParameterStore params = model.parameters();
-        Tape tape = new Tape(params.backend());
+        tape.reset();
         Var loss = lossFn.apply(tape);
         float value = loss.value().item();
         if (!Float.isFinite(value)) {

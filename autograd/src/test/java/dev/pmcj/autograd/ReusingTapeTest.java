@@ -1,0 +1,75 @@
+package dev.pmcj.autograd;
+
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Backends;
+import dev.pmcj.tensor.Shape;
+import dev.pmcj.tensor.Storage;
+import dev.pmcj.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+/** A reusing tape computes what a fresh tape computes, pass after pass, while recycling its buffers. */
+class ReusingTapeTest {
+    private final Backend be = Backends.cpu();
+
+    private Var leaf(Random rnd, int... dims) {
+        float[] v = new float[Shape.of(dims).size()];
+        for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
+        return new Var(be.fromHost(v, Shape.of(dims)), true);
+    }
+
+    /** A small network whose intermediates have repeated shapes: {@code sum(gelu(x W^T + b) * x)} via a transposed copy. */
+    private static Var loss(Tape t, Var x, Var w, Var b) {
+        Var h = Ops.geluTanh(t, Ops.linear(t, x, w, b));
+        Var flipped = Ops.contiguous(t, Ops.transpose(t, Ops.transpose(t, h, 0, 1), 0, 1));
+        return Ops.sumAll(t, Ops.mul(t, flipped, x));
+    }
+
+    @Property(tries = 15)
+    void everyPassMatchesAFreshTape(@ForAll @IntRange(min = 1, max = 9) int rows,
+                                    @ForAll @IntRange(min = 1, max = 12) int width, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        Tape reusing = Tape.reusing(be);
+        for (int pass = 0; pass < 3; pass++) {
+            Var x = leaf(rnd, rows, width), w = leaf(rnd, width, width), b = leaf(rnd, width);
+            Var x2 = new Var(x.value(), true), w2 = new Var(w.value(), true), b2 = new Var(b.value(), true);
+            Tape fresh = new Tape(be);
+            Var expected = loss(fresh, x2, w2, b2);
+            fresh.backward(expected);
+            Var got = loss(reusing, x, w, b);
+            assertArrayEquals(expected.value().toHost(), got.value().toHost(), 0f, "loss, pass " + pass);
+            reusing.backward(got);
+            assertArrayEquals(x2.grad().toHost(), x.grad().toHost(), 0f, "dx, pass " + pass);
+            assertArrayEquals(w2.grad().toHost(), w.grad().toHost(), 0f, "dw, pass " + pass);
+            assertArrayEquals(b2.grad().toHost(), b.grad().toHost(), 0f, "db, pass " + pass);
+        }
+    }
+
+    @Test
+    void buffersComeBackZeroedAfterBackwardOrReset() {
+        Tape t = Tape.reusing(be);
+        Tensor first = t.allocate(Shape.of(3, 4)), second = t.allocate(Shape.of(3, 4));
+        assertNotSame(first.storage(), second.storage(), "no reuse inside a pass");
+        be.fill(first, 7f);
+        be.fill(second, 7f);
+        t.reset();
+        Set<Storage> before = Set.of(first.storage(), second.storage());
+        Tensor a = t.allocate(Shape.of(3, 4)), b = t.allocate(Shape.of(3, 4));
+        assertEquals(before, Set.of(a.storage(), b.storage()), "both buffers recycled");
+        assertArrayEquals(new float[12], a.toHost(), "a recycled buffer is zeroed");
+        assertArrayEquals(new float[12], b.toHost(), "a recycled buffer is zeroed");
+        Tape plain = new Tape(be);
+        Tensor kept = plain.allocate(Shape.of(2));
+        plain.reset();
+        assertNotSame(kept.storage(), plain.allocate(Shape.of(2)).storage(), "a plain tape never recycles");
+    }
+}
