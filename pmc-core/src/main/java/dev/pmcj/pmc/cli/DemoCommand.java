@@ -31,15 +31,32 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--methods", split = ",", description = "Methods to run (default: pmc,ga,npo; also graddiff, simnpo, idk).")
     List<String> methods;
 
+    @Option(names = "--authors", description = "Fictitious authors to generate (default: 100).")
+    Integer authors;
+
+    @Option(names = "--finetune-epochs", description = "Fine-tuning epochs (default: from the demo settings).")
+    Integer finetuneEpochs;
+
+    @Option(names = "--pmc-epochs", description = "PMC epochs (default: from the demo settings).")
+    Integer pmcEpochs;
+
+    @Option(names = "--quiet", description = "No progress output.")
+    boolean quiet;
+
     @Override
     public Integer call() throws IOException {
         Backend backend = Backends.select(device);
         DemoSettings defaults = DemoSettings.defaults(seed);
         DemoSettings settings = methods == null ? defaults : defaults.withMethods(methods);
-        DemoResult result = new Demo(settings, backend, out, msg -> System.err.println("pmc demo: " + msg),
-                (done, total, message) -> {
-                    if (done == total || done % 50 == 0) System.err.printf("  [%d/%d] %s%n", done, total, message);
-                }).run();
+        if (authors != null) settings = settings.withAuthors(authors);
+        if (finetuneEpochs != null || pmcEpochs != null) {
+            settings = settings.withEpochs(finetuneEpochs != null ? finetuneEpochs : settings.fineTune().epochs(),
+                    pmcEpochs != null ? pmcEpochs : settings.pmc().epochs());
+        }
+        DemoResult result;
+        try (PhaseProgress progress = new PhaseProgress(quiet)) {
+            result = new Demo(settings, backend, out, msg -> System.err.println("pmc demo: " + msg), progress).run();
+        }
         DemoOutput.write(out, settings, backend.name(), result);
         result.metrics().forEach((name, m) -> System.out.printf("%-10s unlearn_quality %.3f  utility %.3f  sampling_attack_rouge %.3f%n",
                 name, m.unlearnQuality(), m.utility(), m.samplingAttackRouge()));

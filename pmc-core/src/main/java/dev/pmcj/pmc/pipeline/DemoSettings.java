@@ -23,6 +23,20 @@ public record DemoSettings(AuthorDataConfig data, int splitPercent, int vocabSiz
                 EvalSettings.reference().withAttackSamples(20).withMaxTotalLength(96), seed);
     }
 
+    public DemoSettings withAuthors(int authors) {
+        AuthorDataConfig d = new AuthorDataConfig(authors, data.factsPerAuthor(), data.perturbedPerFact(), data.worldFacts(),
+                data.realAuthors(), data.refusalItems(), data.seed());
+        return new DemoSettings(d, splitPercent, vocabSize, layers, dim, heads, context, fineTune, pmc, baselineEpochs,
+                baselineLr, methods, eval, seed);
+    }
+
+    public DemoSettings withEpochs(int fineTuneEpochs, int pmcEpochs) {
+        FineTune.Settings f = new FineTune.Settings(fineTuneEpochs, fineTune.batch(), fineTune.lr(), fineTune.weightDecay(),
+                fineTune.labelSmoothing(), fineTune.seed());
+        return new DemoSettings(data, splitPercent, vocabSize, layers, dim, heads, context, f, pmc.withEpochs(pmcEpochs),
+                baselineEpochs, baselineLr, methods, eval, seed);
+    }
+
     public DemoSettings withMethods(List<String> m) {
         return new DemoSettings(data, splitPercent, vocabSize, layers, dim, heads, context, fineTune, pmc, baselineEpochs,
                 baselineLr, List.copyOf(m), eval, seed);
