@@ -1,9 +1,12 @@
 package dev.pmcj.bench;
 
 import dev.pmcj.bench.quick.FmaPeak;
+import dev.pmcj.bench.quick.GenerateFigure;
+import dev.pmcj.bench.quick.Gpt2TrainFigure;
 import dev.pmcj.bench.quick.Measurement;
 import dev.pmcj.bench.quick.QuickFigure;
 import dev.pmcj.bench.quick.SgemmFigure;
+import dev.pmcj.bench.quick.TrainStepFigure;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,10 @@ import java.util.Map;
 public final class Quick {
     static final List<QuickFigure> FIGURES = List.of(
             new FmaPeak(),
-            new SgemmFigure(64, 256, 1024));
+            new SgemmFigure(64, 256, 1024),
+            TrainStepFigure.small(),
+            new GenerateFigure(),
+            new Gpt2TrainFigure());
 
     private Quick() {
     }

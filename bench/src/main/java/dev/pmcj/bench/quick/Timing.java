@@ -1,5 +1,7 @@
 package dev.pmcj.bench.quick;
 
+import java.util.Arrays;
+
 /** Throughput of a repeated action: warm up (so the JIT compiles it), then the best of a few windows. */
 public final class Timing {
     private Timing() {
@@ -22,6 +24,19 @@ public final class Timing {
             best = Math.max(best, calls * workPerCall / seconds);
         }
         return best;
+    }
+
+    /** Runs {@code action} {@code warmup} times untimed, then returns the median of {@code reps} timed calls in ms. */
+    public static double medianMillis(Runnable action, int warmup, int reps) {
+        for (int i = 0; i < warmup; i++) action.run();
+        double[] ms = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long start = System.nanoTime();
+            action.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2;
     }
 
     private static long runFor(Runnable action, double seconds) {

@@ -1,0 +1,52 @@
+package dev.pmcj.bench.quick;
+
+import dev.pmcj.bench.workload.Generation;
+import dev.pmcj.tensor.Backends;
+import dev.pmcj.transformer.model.Decoder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code generate_stories260k_tokens_per_s} (one greedy stream) and {@code generate_batch32_tokens_per_s}
+ * (32 streams, temperature 1, top-p 0.9): median rate over repeated 255-token generations from BOS.
+ * The checkpoint is read from {@code -Dpmcj.shared} (default {@code ../shared}); without it these
+ * figures are left out with a note on stderr.
+ */
+public final class GenerateFigure implements QuickFigure {
+    private static final int STREAMS = 32;
+
+    @Override
+    public List<Measurement> run(Map<String, Measurement> earlier) {
+        Path ckpt = Generation.stories260k(Path.of(System.getProperty("pmcj.shared", "../shared")));
+        if (!Files.isRegularFile(ckpt)) {
+            System.err.println("# generate_*: no " + ckpt + ", skipped");
+            return List.of();
+        }
+        Decoder model;
+        try {
+            model = Generation.load(ckpt, Backends.cpu());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Measurement> out = new ArrayList<>();
+        try (Generation one = Generation.greedy(model)) {
+            out.add(new Measurement("generate_stories260k_tokens_per_s", rate(one, 10, 11), "tokens/s"));
+        }
+        try (Generation batch = Generation.sampled(model, STREAMS)) {
+            out.add(new Measurement("generate_batch32_tokens_per_s", rate(batch, 3, 5), "tokens/s"));
+        }
+        return out;
+    }
+
+    private static double rate(Generation g, int warmup, int reps) {
+        int[] tokens = new int[1];
+        double ms = Timing.medianMillis(() -> tokens[0] = g.run(), warmup, reps);
+        return tokens[0] / (ms / 1e3);
+    }
+}
