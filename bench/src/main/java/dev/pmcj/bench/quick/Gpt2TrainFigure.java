@@ -24,7 +24,7 @@ public final class Gpt2TrainFigure implements QuickFigure {
     @Override
     public List<Measurement> run(Map<String, Measurement> earlier) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, HEAP, "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector",
+        List<String> cmd = List.of(java, HEAP, "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), Gpt2TrainFigure.class.getName());
         List<Measurement> out = new ArrayList<>();
         try {
