@@ -1,6 +1,10 @@
 package dev.pmcj.tensor;
 
+import dev.pmcj.tensor.opencl.OpenClBackend;
+import dev.pmcj.tensor.opencl.OpenClUnavailableException;
+
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /** Picks a backend by name: {@code scalar}, {@code cpu}, {@code opencl} or {@code opencl:N}. */
 public final class Backends {
@@ -21,10 +25,16 @@ public final class Backends {
     }
 
     /**
-     * Parses a {@code --backend} value. {@code opencl} and {@code opencl:N} (device index N) fall back
-     * to {@link #cpu()} with one line on stderr while no OpenCL backend exists.
+     * Parses a {@code --device} value. {@code opencl} is device 0 and {@code opencl:N} device N,
+     * counted over every OpenCL platform; without a usable OpenCL device they fall back to
+     * {@link #cpu()} with one line on stderr. A device index beyond the devices present is an error.
      */
     public static Backend select(String spec) {
+        return select(spec, OpenClBackend::open);
+    }
+
+    /** {@link #select(String)} with the OpenCL opener given (tests use one that finds no device). */
+    static Backend select(String spec, IntFunction<Backend> opencl) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         switch (s) {
             case "scalar":
@@ -35,8 +45,12 @@ public final class Backends {
                 break;
         }
         if (s.equals("opencl") || s.matches("opencl:\\d+")) {
-            System.err.println("no OpenCL device: using the CPU backend");
-            return cpu();
+            try {
+                return opencl.apply(s.equals("opencl") ? 0 : Integer.parseInt(s.substring("opencl:".length())));
+            } catch (OpenClUnavailableException e) {
+                System.err.println("no OpenCL device: using the CPU backend");
+                return cpu();
+            }
         }
         throw new IllegalArgumentException("unknown backend '" + spec + "': expected scalar, cpu, opencl or opencl:N");
     }

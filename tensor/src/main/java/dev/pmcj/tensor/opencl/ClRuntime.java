@@ -1,0 +1,159 @@
+package dev.pmcj.tensor.opencl;
+
+import dev.pmcj.tensor.BinaryOp;
+import dev.pmcj.tensor.ReduceOp;
+import dev.pmcj.tensor.UnaryOp;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_platform_id;
+import org.jocl.cl_program;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One OpenCL device's context, in-order command queue and compiled kernel program (the {@code .cl}
+ * resources beside this class, built once). Kernels run in submission order, so a computation needs
+ * no events; only reads to the host wait.
+ */
+final class ClRuntime {
+    /** Work-group size of row kernels (a power of two; the kernels' local arrays have this size). */
+    static final int GROUP = 64;
+    private static final List<String> SOURCES = List.of(
+            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "norms.cl", "transformer.cl", "optim.cl");
+
+    /** A device as enumerated across all platforms. */
+    record DeviceRef(cl_platform_id platform, cl_device_id device, String name) {
+    }
+
+    final DeviceRef ref;
+    final cl_context context;
+    final cl_command_queue queue;
+    private final cl_program program;
+    private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
+
+    ClRuntime(DeviceRef ref) {
+        this.ref = ref;
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL.CL_CONTEXT_PLATFORM, ref.platform());
+        context = CL.clCreateContext(props, 1, new cl_device_id[]{ref.device()}, null, null, null);
+        @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this runs on 1.2 too
+        cl_command_queue q = CL.clCreateCommandQueue(context, ref.device(), 0, null);
+        queue = q;
+        program = CL.clCreateProgramWithSource(context, 1, new String[]{source()}, null, null);
+        try {
+            CL.clBuildProgram(program, 0, null, buildOptions(), null, null);
+        } catch (CLException e) {
+            throw new IllegalStateException("OpenCL kernels failed to build on " + ref.name() + ":\n" + buildLog(), e);
+        }
+    }
+
+    /** Every OpenCL device of every platform, in platform order; throws when OpenCL is unusable. */
+    static List<DeviceRef> enumerate() {
+        try {
+            CL.setExceptionsEnabled(true);
+            int[] count = new int[1];
+            CL.clGetPlatformIDs(0, null, count);
+            cl_platform_id[] platforms = new cl_platform_id[count[0]];
+            if (count[0] > 0) CL.clGetPlatformIDs(count[0], platforms, null);
+            List<DeviceRef> out = new ArrayList<>();
+            for (cl_platform_id p : platforms) {
+                int[] n = new int[1];
+                try {
+                    CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_ALL, 0, null, n);
+                } catch (CLException e) {
+                    continue; // CL_DEVICE_NOT_FOUND: a platform without devices
+                }
+                cl_device_id[] devices = new cl_device_id[n[0]];
+                CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_ALL, n[0], devices, null);
+                for (cl_device_id d : devices) out.add(new DeviceRef(p, d, deviceName(d)));
+            }
+            if (out.isEmpty()) throw new OpenClUnavailableException("no OpenCL device on " + platforms.length + " platform(s)", null);
+            return out;
+        } catch (LinkageError e) {
+            throw new OpenClUnavailableException("JOCL could not load libOpenCL.so (the unversioned name: install"
+                    + " ocl-icd-opencl-dev, or link it to libOpenCL.so.1): " + e.getMessage(), e);
+        } catch (CLException e) {
+            throw new OpenClUnavailableException("OpenCL is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String deviceName(cl_device_id d) {
+        long[] size = new long[1];
+        CL.clGetDeviceInfo(d, CL.CL_DEVICE_NAME, 0, null, size);
+        byte[] bytes = new byte[(int) size[0]];
+        CL.clGetDeviceInfo(d, CL.CL_DEVICE_NAME, bytes.length, Pointer.to(bytes), null);
+        return new String(bytes, StandardCharsets.UTF_8).replace("\0", "").trim();
+    }
+
+    /** The kernels' op ordinals and group size, derived from the Java enums so the two cannot drift. */
+    private static String buildOptions() {
+        StringBuilder sb = new StringBuilder("-DGROUP=" + GROUP);
+        for (UnaryOp op : UnaryOp.values()) sb.append(" -DU_").append(op.name()).append('=').append(op.ordinal());
+        for (BinaryOp op : BinaryOp.values()) sb.append(" -DB_").append(op.name()).append('=').append(op.ordinal());
+        for (ReduceOp op : ReduceOp.values()) sb.append(" -DR_").append(op.name()).append('=').append(op.ordinal());
+        return sb.toString();
+    }
+
+    private static String source() {
+        StringBuilder sb = new StringBuilder();
+        for (String name : SOURCES) {
+            try (InputStream in = ClRuntime.class.getResourceAsStream(name)) {
+                if (in == null) throw new IllegalStateException("OpenCL kernel resource " + name + " is missing from the jar");
+                sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read OpenCL kernel resource " + name, e);
+            }
+        }
+        return sb.toString();
+    }
+
+    private String buildLog() {
+        long[] size = new long[1];
+        CL.clGetProgramBuildInfo(program, ref.device(), CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
+        byte[] bytes = new byte[(int) size[0]];
+        CL.clGetProgramBuildInfo(program, ref.device(), CL.CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes), null);
+        return new String(bytes, StandardCharsets.UTF_8).trim();
+    }
+
+    cl_kernel kernel(String name) {
+        return kernels.computeIfAbsent(name, n -> CL.clCreateKernel(program, n, null));
+    }
+
+    /**
+     * A read-write buffer of {@code floats} floats (at least one: OpenCL has no empty buffers). When the
+     * device is out of memory, unreachable tensors may still hold buffers: collect them and retry once.
+     */
+    cl_mem buffer(long floats, Pointer init) {
+        long flags = CL.CL_MEM_READ_WRITE | (init == null ? 0 : CL.CL_MEM_COPY_HOST_PTR);
+        long bytes = Math.max(1, floats) * Sizeof.cl_float;
+        try {
+            return CL.clCreateBuffer(context, flags, bytes, init, null);
+        } catch (CLException e) {
+            if (e.getStatus() != CL.CL_MEM_OBJECT_ALLOCATION_FAILURE && e.getStatus() != CL.CL_OUT_OF_RESOURCES) throw e;
+            System.gc();
+            CL.clFinish(queue);
+            return CL.clCreateBuffer(context, flags, bytes, init, null);
+        }
+    }
+
+    /** A read-only int buffer holding {@code values} (ids, positions); at least one element. */
+    cl_mem ints(int[] values) {
+        int[] data = values.length == 0 ? new int[1] : values;
+        return CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY | CL.CL_MEM_COPY_HOST_PTR,
+                (long) data.length * Sizeof.cl_int, Pointer.to(data), null);
+    }
+}

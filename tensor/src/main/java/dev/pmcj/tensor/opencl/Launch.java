@@ -1,0 +1,125 @@
+package dev.pmcj.tensor.opencl;
+
+import dev.pmcj.tensor.Storage;
+import dev.pmcj.tensor.Tensor;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One kernel call: arguments are collected in order, then set and enqueued together under the
+ * kernel's lock (kernel arguments are shared state). A tensor argument is its buffer followed by its
+ * element offset. Int arrays are uploaded for the call and released once it is queued (OpenCL keeps
+ * them until the kernel has run).
+ */
+final class Launch {
+    private final ClRuntime rt;
+    private final String op;
+    private final cl_kernel kernel;
+    private final String kernelName;
+    private final List<Long> sizes = new ArrayList<>();
+    private final List<Pointer> values = new ArrayList<>();
+    private final List<cl_mem> uploads = new ArrayList<>();
+
+    Launch(ClRuntime rt, String op, String kernelName) {
+        this.rt = rt;
+        this.op = op;
+        this.kernel = rt.kernel(kernelName);
+        this.kernelName = kernelName;
+    }
+
+    private Launch add(long size, Pointer value) {
+        sizes.add(size);
+        values.add(value);
+        return this;
+    }
+
+    /** The tensor's device buffer and element offset; names the tensor when it lives elsewhere. */
+    Launch tensor(String name, Tensor t) {
+        return mem(storage(op, name, t).mem()).i(t.offset());
+    }
+
+    static ClStorage storage(String op, String name, Tensor t) {
+        Storage s = t.storage();
+        if (s instanceof ClStorage c) return c;
+        String where = s instanceof Storage.Device d ? d.owner().name() : "the host";
+        throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " lives on " + where
+                + ", not on this OpenCL device (" + t.backend().name() + " tensors need transferring first)");
+    }
+
+    /** The buffer alone, for a kernel's own scratch tensors (offset 0, no offset argument). */
+    Launch scratch(Tensor t) {
+        return mem(((ClStorage) t.storage()).mem());
+    }
+
+    Launch mem(cl_mem m) {
+        return add(Sizeof.cl_mem, Pointer.to(m));
+    }
+
+    Launch ints(int[] values) {
+        cl_mem m = rt.ints(values);
+        uploads.add(m);
+        return mem(m);
+    }
+
+    Launch i(int v) {
+        return add(Sizeof.cl_int, Pointer.to(new int[]{v}));
+    }
+
+    Launch flag(boolean v) {
+        return i(v ? 1 : 0);
+    }
+
+    Launch f(float v) {
+        return add(Sizeof.cl_float, Pointer.to(new float[]{v}));
+    }
+
+    /** An {@code int8} vector argument (dims or strides of a rank <= 8 view, zero-padded). */
+    Launch int8(int[] v) {
+        return add(Sizeof.cl_int8, Pointer.to(Arrays.copyOf(v, 8)));
+    }
+
+    /** {@code n} work items, one per element, in groups of {@link ClRuntime#GROUP}. */
+    void items(long n) {
+        run(new long[]{roundUp(n)}, new long[]{ClRuntime.GROUP}, n == 0);
+    }
+
+    /** {@code groups} work-groups of {@link ClRuntime#GROUP} items (one per row). */
+    void groups(long groups) {
+        run(new long[]{groups * ClRuntime.GROUP}, new long[]{ClRuntime.GROUP}, groups == 0);
+    }
+
+    void grid(long[] global, long[] local) {
+        run(global, local, Arrays.stream(global).anyMatch(g -> g == 0));
+    }
+
+    private void run(long[] global, long[] local, boolean empty) {
+        try {
+            if (empty) return;
+            synchronized (kernel) {
+                for (int a = 0; a < sizes.size(); a++) {
+                    try {
+                        CL.clSetKernelArg(kernel, a, sizes.get(a), values.get(a));
+                    } catch (CLException e) {
+                        throw new IllegalStateException(op + ": kernel " + kernelName + " rejected argument " + a
+                                + " of " + sizes.size() + " (" + e.getMessage() + ")", e);
+                    }
+                }
+                CL.clEnqueueNDRangeKernel(rt.queue, kernel, global.length, null, global, local, 0, null, null);
+            }
+        } finally {
+            for (cl_mem m : uploads) CL.clReleaseMemObject(m);
+        }
+    }
+
+    private static long roundUp(long n) {
+        return (n + ClRuntime.GROUP - 1) / ClRuntime.GROUP * ClRuntime.GROUP;
+    }
+}

@@ -1,0 +1,494 @@
+package dev.pmcj.tensor.opencl;
+
+import dev.pmcj.tensor.AdamWParams;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.BinaryOp;
+import dev.pmcj.tensor.Checks;
+import dev.pmcj.tensor.ReduceOp;
+import dev.pmcj.tensor.Shape;
+import dev.pmcj.tensor.Tensor;
+import dev.pmcj.tensor.UnaryOp;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link Backend} on an OpenCL device (a GPU, or PoCL on the CPU) through JOCL. Tensors live in
+ * device buffers ({@link ClStorage}); {@link #toHost} and {@link #fromHost} are the only transfers
+ * (plus the small int arrays of ids, targets and positions each call receives, and rotary cos/sin
+ * tables computed on the host in double). Validation is the shared {@link Checks}, so bad calls fail
+ * exactly as on the reference; the kernels are the {@code .cl} resources of this package.
+ */
+public final class OpenClBackend implements Backend {
+    private static final int MAX_RANK = 8;
+    private static final Map<Integer, OpenClBackend> OPEN = new HashMap<>();
+
+    private final ClRuntime rt;
+    private final int index;
+
+    private OpenClBackend(ClRuntime rt, int index) {
+        this.rt = rt;
+        this.index = index;
+    }
+
+    /** Names of every OpenCL device, in the order {@link #open} numbers them. */
+    public static List<String> deviceNames() {
+        return ClRuntime.enumerate().stream().map(ClRuntime.DeviceRef::name).toList();
+    }
+
+    /**
+     * The backend on device {@code index} (one instance per device, kernels compiled on first use).
+     *
+     * @throws OpenClUnavailableException when there is no usable OpenCL device at all
+     * @throws IllegalArgumentException   when devices exist but {@code index} is not one of them
+     */
+    public static synchronized OpenClBackend open(int index) {
+        OpenClBackend open = OPEN.get(index);
+        if (open != null) return open;
+        List<ClRuntime.DeviceRef> devices = ClRuntime.enumerate();
+        if (index < 0 || index >= devices.size()) {
+            throw new IllegalArgumentException("opencl:" + index + ": no such device; the " + devices.size()
+                    + " OpenCL device(s) are " + devices.stream().map(ClRuntime.DeviceRef::name).toList());
+        }
+        OpenClBackend b = new OpenClBackend(new ClRuntime(devices.get(index)), index);
+        OPEN.put(index, b);
+        return b;
+    }
+
+    @Override
+    public String name() {
+        return "opencl:" + index;
+    }
+
+    /** The device's name as OpenCL reports it. */
+    public String deviceName() {
+        return rt.ref.name();
+    }
+
+    /** Waits until every queued kernel has finished (for timing; transfers to the host wait anyway). */
+    public void finish() {
+        CL.clFinish(rt.queue);
+    }
+
+    private Launch launch(String op, String kernel) {
+        return new Launch(rt, op, kernel);
+    }
+
+    // ---- memory and transfers -------------------------------------------------------------
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        Tensor t = uninitialized(shape);
+        fill(t, 0f);
+        return t;
+    }
+
+    private Tensor uninitialized(Shape shape) {
+        int n = shape.size();
+        return new Tensor(this, new ClStorage(this, rt.buffer(n, null), n), shape);
+    }
+
+    @Override
+    public Tensor fromHost(float[] data, Shape shape) {
+        if (data.length != shape.numel()) {
+            throw new IllegalArgumentException("fromHost: " + data.length + " numbers do not fill shape " + shape);
+        }
+        Pointer init = data.length == 0 ? null : Pointer.to(data);
+        return new Tensor(this, new ClStorage(this, rt.buffer(data.length, init), data.length), shape);
+    }
+
+    @Override
+    public void toHost(Tensor src, float[] dst) {
+        if (dst.length != src.size()) {
+            throw new IllegalArgumentException("toHost: src " + src.shape() + " has " + src.size()
+                    + " elements but dst holds " + dst.length);
+        }
+        Tensor c = src.isContiguous() ? src : stage("toHost", "src", src);
+        if (dst.length == 0) return;
+        CL.clEnqueueReadBuffer(rt.queue, Launch.storage("toHost", "src", c).mem(), CL.CL_TRUE,
+                (long) c.offset() * Sizeof.cl_float, (long) dst.length * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
+    }
+
+    @Override
+    public void fromHost(float[] src, Tensor dst) {
+        Checks.contiguous("fromHost", "dst", dst);
+        if (src.length != dst.size()) {
+            throw new IllegalArgumentException("fromHost: " + src.length + " numbers for dst " + dst.shape()
+                    + " of " + dst.size() + " elements");
+        }
+        if (src.length == 0) return;
+        CL.clEnqueueWriteBuffer(rt.queue, Launch.storage("fromHost", "dst", dst).mem(), CL.CL_TRUE,
+                (long) dst.offset() * Sizeof.cl_float, (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        Checks.like("copy", "src", src, "dst", dst);
+        // Overlapping views go through a fresh buffer, so dst receives src's old values.
+        Tensor from = overlaps(src, dst) ? stage("copy", "src", src) : src;
+        stridedCopy("copy", from, dst);
+    }
+
+    /** A contiguous copy of any view in a new buffer. */
+    private Tensor stage(String op, String name, Tensor t) {
+        Launch.storage(op, name, t);
+        Tensor out = uninitialized(t.shape());
+        stridedCopy(op, t, out);
+        return out;
+    }
+
+    private void stridedCopy(String op, Tensor src, Tensor dst) {
+        rankAtMost(op, "src", src);
+        launch(op, "copy_strided").tensor("src", src).int8(src.strides()).tensor("dst", dst)
+                .int8(src.shape().dims()).i(src.rank()).i(src.size()).items(src.size());
+    }
+
+    private static void rankAtMost(String op, String name, Tensor t) {
+        if (t.rank() > MAX_RANK) {
+            throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " has rank " + t.rank()
+                    + "; the OpenCL kernels take at most " + MAX_RANK + " axes");
+        }
+    }
+
+    /** True when {@code in} shares a buffer with {@code out} and is not element-for-element the same view. */
+    private static boolean overlaps(Tensor in, Tensor out) {
+        return in.storage() == out.storage()
+                && !(in.offset() == out.offset() && Arrays.equals(in.strides(), out.strides()));
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        Checks.contiguous("fill", "dst", dst);
+        launch("fill", "fill").tensor("dst", dst).i(dst.size()).f(value).items(dst.size());
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    @Override
+    public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
+        Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
+        long tilesN = (d.n() + 63) / 64, tilesM = (d.m() + 63) / 64;
+        launch("matmul", "matmul").tensor("a", a).i(d.m() * d.k()).flag(transA)
+                .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB)
+                .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
+                .grid(new long[]{tilesN * 16, tilesM * 16, d.batch()}, new long[]{16, 16, 1});
+    }
+
+    // ---- element-wise -----------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        String name = "unary " + op;
+        Checks.contiguous(name, "x", x);
+        Checks.like(name, "x", x, "out", out);
+        launch(name, "unary").i(op.ordinal()).tensor("x", x).tensor("out", out).i(x.size()).items(x.size());
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        String name = "unaryBackward " + op;
+        Checks.contiguous(name, "x", x);
+        Checks.like(name, "x", x, "y", y);
+        Checks.like(name, "x", x, "dy", dy);
+        Checks.like(name, "x", x, "dx", dx);
+        launch(name, "unary_backward").i(op.ordinal()).tensor("x", x).tensor("dy", dy).tensor("dx", dx)
+                .i(x.size()).items(x.size());
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        String name = "binary " + op;
+        Checks.binary(op, a, b, out);
+        rankAtMost(name, "out", out);
+        Tensor av = a.broadcastTo(out.shape()), bv = b.broadcastTo(out.shape());
+        if (overlaps(av, out)) av = stage(name, "a", av);
+        if (overlaps(bv, out)) bv = stage(name, "b", bv);
+        launch(name, "binary").i(op.ordinal()).tensor("a", av).int8(av.strides()).tensor("b", bv).int8(bv.strides())
+                .tensor("out", out).int8(out.shape().dims()).i(out.rank()).i(out.size()).items(out.size());
+    }
+
+    @Override
+    public void affine(Tensor x, float alpha, float beta, Tensor out) {
+        Checks.contiguous("affine", "x", x);
+        Checks.like("affine", "x", x, "out", out);
+        launch("affine", "affine").tensor("x", x).f(alpha).f(beta).tensor("out", out).i(x.size()).items(x.size());
+    }
+
+    @Override
+    public void sumTo(Tensor x, Tensor out, boolean accumulate) {
+        Checks.sumTo(x, out);
+        rankAtMost("sumTo", "x", x);
+        if (x.size() == 0) {
+            if (!accumulate) fill(out, 0f);
+            return;
+        }
+        int rank = x.rank(), lead = rank - out.rank();
+        int[] reduced = new int[rank];
+        for (int a = 0; a < rank; a++) reduced[a] = (a < lead || out.dim(a - lead) == 1) && x.dim(a) != 1 ? 1 : 0;
+        launch("sumTo", "sum_to").tensor("x", x).int8(x.shape().dims()).int8(reduced).i(rank)
+                .tensor("out", out).i(out.size()).flag(accumulate).items(out.size());
+    }
+
+    // ---- reductions -------------------------------------------------------------------------
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
+        int a = Checks.reduce(op, x, axis, out);
+        int[] dims = x.shape().dims();
+        int outer = 1, inner = 1;
+        for (int i = 0; i < a; i++) outer *= dims[i];
+        for (int i = a + 1; i < dims.length; i++) inner *= dims[i];
+        launch("reduce " + op, "reduce_axis").i(op.ordinal()).tensor("x", x).tensor("out", out)
+                .i(outer).i(dims[a]).i(inner).items((long) outer * inner);
+    }
+
+    @Override
+    public void sumOfSquares(Tensor x, Tensor out) {
+        Checks.oneElement("sumOfSquares", x, out);
+        int groups = (int) Math.max(1, Math.min(256, (x.size() + ClRuntime.GROUP - 1L) / ClRuntime.GROUP));
+        Tensor partial = uninitialized(Shape.of(groups));
+        launch("sumOfSquares", "sum_squares_partial").tensor("x", x).i(x.size())
+                .scratch(partial).groups(groups);
+        launch("sumOfSquares", "sum_partials").scratch(partial).i(groups)
+                .tensor("out", out).groups(1);
+    }
+
+    // ---- last-axis kernels ------------------------------------------------------------------
+
+    @Override
+    public void softmax(Tensor x, Tensor out) {
+        rowKernel("softmax", "softmax", x, "out", out);
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+        rowBackward("softmaxBackward", "softmax_backward", y, dy, dx);
+    }
+
+    @Override
+    public void logSoftmax(Tensor x, Tensor out) {
+        rowKernel("logSoftmax", "log_softmax", x, "out", out);
+    }
+
+    @Override
+    public void logSoftmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+        rowBackward("logSoftmaxBackward", "log_softmax_backward", y, dy, dx);
+    }
+
+    private void rowKernel(String op, String kernel, Tensor x, String name, Tensor out) {
+        lastAxis(op, x, name, out);
+        launch(op, kernel).tensor("x", x).tensor(name, out).i(x.shape().last()).groups(rows(x));
+    }
+
+    private void rowBackward(String op, String kernel, Tensor y, Tensor dy, Tensor dx) {
+        lastAxis(op, y, "dy", dy);
+        Checks.like(op, "y", y, "dx", dx);
+        launch(op, kernel).tensor("y", y).tensor("dy", dy).tensor("dx", dx).i(y.shape().last()).groups(rows(y));
+    }
+
+    /** Rows of a last-axis kernel; none when the tensor is empty. */
+    private static int rows(Tensor x) {
+        return x.size() == 0 ? 0 : x.shape().rows();
+    }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
+        String op = "layerNorm";
+        lastAxis(op, x, "out", out);
+        Checks.perChannel(op, x, "gamma", gamma);
+        if (beta != null) Checks.perChannel(op, x, "beta", beta);
+        Checks.perRow(op, x, "mean", mean);
+        Checks.perRow(op, x, "rstd", rstd);
+        launch(op, "layer_norm").tensor("x", x).tensor("gamma", gamma).tensor("beta", beta == null ? gamma : beta)
+                .flag(beta != null).f(eps).tensor("out", out).tensor("mean", mean).tensor("rstd", rstd)
+                .i(x.shape().last()).groups(rows(x));
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
+                                  Tensor dx, Tensor dgamma, Tensor dbeta) {
+        String op = "layerNormBackward";
+        lastAxis(op, x, "dy", dy);
+        Checks.gradient(op, "x", x, dx);
+        Checks.perChannel(op, x, "gamma", gamma);
+        Checks.gradient(op, "gamma", gamma, dgamma);
+        if (dbeta != null) Checks.gradient(op, "gamma", gamma, dbeta);
+        Checks.perRow(op, x, "mean", mean);
+        Checks.perRow(op, x, "rstd", rstd);
+        int n = x.shape().last();
+        launch(op, "layer_norm_backward_dx").tensor("dy", dy).tensor("x", x).tensor("gamma", gamma)
+                .tensor("mean", mean).tensor("rstd", rstd).tensor("dx", dx).i(n).groups(rows(x));
+        launch(op, "layer_norm_backward_params").tensor("dy", dy).tensor("x", x).tensor("mean", mean)
+                .tensor("rstd", rstd).tensor("dgamma", dgamma).tensor("dbeta", dbeta == null ? dgamma : dbeta)
+                .flag(dbeta != null).i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
+    }
+
+    @Override
+    public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out, Tensor rstd) {
+        String op = "rmsNorm";
+        lastAxis(op, x, "out", out);
+        Checks.perChannel(op, x, "gamma", gamma);
+        Checks.perRow(op, x, "rstd", rstd);
+        launch(op, "rms_norm").tensor("x", x).tensor("gamma", gamma).f(eps).tensor("out", out).tensor("rstd", rstd)
+                .i(x.shape().last()).groups(rows(x));
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
+        String op = "rmsNormBackward";
+        lastAxis(op, x, "dy", dy);
+        Checks.gradient(op, "x", x, dx);
+        Checks.perChannel(op, x, "gamma", gamma);
+        Checks.gradient(op, "gamma", gamma, dgamma);
+        Checks.perRow(op, x, "rstd", rstd);
+        int n = x.shape().last();
+        launch(op, "rms_norm_backward_dx").tensor("dy", dy).tensor("x", x).tensor("gamma", gamma)
+                .tensor("rstd", rstd).tensor("dx", dx).i(n).groups(rows(x));
+        launch(op, "rms_norm_backward_params").tensor("dy", dy).tensor("x", x).tensor("rstd", rstd)
+                .tensor("dgamma", dgamma).i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
+    }
+
+    private static void lastAxis(String op, Tensor x, String name, Tensor t) {
+        Checks.contiguous(op, "x", x);
+        Checks.like(op, "x", x, name, t);
+    }
+
+    // ---- transformer kernels ----------------------------------------------------------------
+
+    @Override
+    public void rope(Tensor x, int[] positions, float theta, Tensor out) {
+        Checks.rope("rope", x, positions, out);
+        rotate("rope", x, positions, theta, 1f, out, false);
+    }
+
+    @Override
+    public void ropeBackward(Tensor dy, int[] positions, float theta, Tensor dx) {
+        Checks.rope("ropeBackward", dy, positions, dx);
+        rotate("ropeBackward", dy, positions, theta, -1f, dx, true);
+    }
+
+    /** Angles {@code positions[n] * theta^(-2i/D)} in double on the host, as cos/sin pairs per (n, i). */
+    private void rotate(String op, Tensor x, int[] positions, float theta, float sign, Tensor out, boolean accumulate) {
+        int heads = x.dim(1), d = x.dim(2), half = d / 2;
+        float[] cs = new float[positions.length * half * 2];
+        for (int n = 0; n < positions.length; n++) {
+            for (int i = 0; i < half; i++) {
+                double angle = positions[n] * Math.pow(theta, -2.0 * i / d);
+                cs[(n * half + i) * 2] = (float) Math.cos(angle);
+                cs[(n * half + i) * 2 + 1] = (float) Math.sin(angle);
+            }
+        }
+        Tensor table = fromHost(cs, Shape.of(cs.length));
+        int pairs = positions.length * heads * half;
+        launch(op, "rope").tensor(op.equals("rope") ? "x" : "dy", x).scratch(table).f(sign)
+                .tensor(op.equals("rope") ? "out" : "dx", out).i(heads).i(d).flag(accumulate).i(pairs).items(pairs);
+    }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
+        String op = "attention";
+        Checks.attention(op, q, k, v, qPos, out, lse);
+        launch(op, "attention_forward").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
+                .tensor("out", out).tensor("lse", lse).i(q.dim(1)).i(q.dim(2)).i(q.dim(3)).i(k.dim(1)).i(k.dim(2))
+                .groups((long) q.dim(0) * q.dim(1) * q.dim(2));
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse, Tensor dout,
+                                  Tensor dq, Tensor dk, Tensor dv) {
+        String op = "attentionBackward";
+        Checks.attention(op, q, k, v, qPos, out, lse);
+        Checks.gradient(op, "out", out, dout);
+        Checks.gradient(op, "q", q, dq);
+        Checks.gradient(op, "k", k, dk);
+        Checks.gradient(op, "v", v, dv);
+        int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
+        // dout . out per query row, computed by the dq kernel and read by the dk/dv kernel.
+        Tensor delta = uninitialized(Shape.of(b * t * h));
+        launch(op, "attention_backward_dq").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
+                .tensor("out", out).tensor("lse", lse).tensor("dout", dout).tensor("dq", dq)
+                .scratch(delta).i(t).i(h).i(d).i(s).i(kv).groups((long) b * t * h);
+        launch(op, "attention_backward_dkv").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
+                .tensor("lse", lse).tensor("dout", dout).scratch(delta)
+                .tensor("dk", dk).tensor("dv", dv).i(t).i(h).i(d).i(s).i(kv).groups((long) b * s * kv);
+    }
+
+    @Override
+    public void embedding(Tensor table, int[] ids, Tensor out) {
+        Checks.embedding("embedding", table, ids, out);
+        int d = table.dim(1);
+        launch("embedding", "embedding").tensor("table", table).ints(ids).tensor("out", out).i(d)
+                .i(ids.length * d).items((long) ids.length * d);
+    }
+
+    /** Rows grouped by id on the host (counting sort, stable), so each table row has one writer. */
+    @Override
+    public void embeddingBackward(Tensor dout, int[] ids, Tensor dtable) {
+        Checks.embedding("embeddingBackward", dtable, ids, dout);
+        int vocab = dtable.dim(0), d = dtable.dim(1);
+        int[] count = new int[vocab + 1];
+        for (int id : ids) count[id + 1]++;
+        for (int i = 0; i < vocab; i++) count[i + 1] += count[i];
+        int[] order = new int[ids.length], next = Arrays.copyOf(count, vocab);
+        for (int n = 0; n < ids.length; n++) order[next[ids[n]]++] = n;
+        int unique = 0;
+        for (int i = 0; i < vocab; i++) if (count[i + 1] > count[i]) unique++;
+        int[] uniq = new int[unique], start = new int[unique + 1];
+        for (int i = 0, u = 0; i < vocab; i++) {
+            if (count[i + 1] == count[i]) continue;
+            uniq[u] = i;
+            start[u] = count[i];
+            start[++u] = count[i + 1];
+        }
+        launch("embeddingBackward", "embedding_backward").tensor("dout", dout).ints(uniq).ints(start).ints(order)
+                .tensor("dtable", dtable).i(d).i(unique * d).items((long) unique * d);
+    }
+
+    @Override
+    public void crossEntropy(Tensor logits, int[] targets, float smoothing, Tensor losses) {
+        Checks.crossEntropy("crossEntropy", logits, targets, smoothing, losses);
+        launch("crossEntropy", "cross_entropy").tensor("logits", logits).ints(targets).f(smoothing)
+                .tensor("losses", losses).i(logits.dim(1)).groups(targets.length);
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, int[] targets, float smoothing, Tensor dlosses, Tensor dlogits) {
+        String op = "crossEntropyBackward";
+        Checks.crossEntropy(op, logits, targets, smoothing, dlosses);
+        Checks.gradient(op, "logits", logits, dlogits);
+        launch(op, "cross_entropy_backward").tensor("logits", logits).ints(targets).f(smoothing)
+                .tensor("dlosses", dlosses).tensor("dlogits", dlogits).i(logits.dim(1))
+                .groups(logits.size() == 0 ? 0 : targets.length);
+    }
+
+    // ---- optimizers -------------------------------------------------------------------------
+
+    @Override
+    public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, AdamWParams p) {
+        String op = "adamW";
+        Checks.flatBuffers(op, param, new String[]{"grad", "m", "v"}, grad, m, v);
+        if (p.step() < 1) throw new IllegalArgumentException("adamW: step " + p.step() + " must be 1 or more");
+        double bc1 = 1 - Math.pow(p.beta1(), p.step()), bc2 = 1 - Math.pow(p.beta2(), p.step());
+        launch(op, "adamw").tensor("param", param).tensor("grad", grad).tensor("m", m).tensor("v", v)
+                .f(p.lr()).f(p.beta1()).f(p.beta2()).f(p.eps()).f(p.weightDecay()).f((float) bc1).f((float) bc2)
+                .i(param.size()).items(param.size());
+    }
+
+    @Override
+    public void sgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay) {
+        String op = "sgd";
+        Checks.flatBuffers(op, param, new String[]{"grad", "velocity"}, grad, velocity);
+        launch(op, "sgd").tensor("param", param).tensor("grad", grad).tensor("velocity", velocity)
+                .f(lr).f(momentum).f(weightDecay).i(param.size()).items(param.size());
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + deviceName() + ")";
+    }
+}

@@ -1,0 +1,11 @@
+__kernel void fill(__global float* dst, int dstOff, int n, float value) {
+    int i = get_global_id(0);
+    if (i < n) dst[dstOff + i] = value;
+}
+
+// dst (contiguous) := src viewed with any strides (0 for broadcast axes).
+__kernel void copy_strided(__global const float* src, int srcOff, int8 srcStrides,
+                           __global float* dst, int dstOff, int8 dims, int rank, int n) {
+    int i = get_global_id(0);
+    if (i < n) dst[dstOff + i] = src[srcOff + strided_offset(i, dims, srcStrides, rank)];
+}

@@ -1,0 +1,163 @@
+// Last-axis kernels: one work-group of GROUP items per row of n numbers. Kernels with barriers
+// never return early: every item of a group reaches every barrier.
+
+__kernel void softmax(__global const float* x, int xOff, __global float* out, int outOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0);
+    x += xOff + get_group_id(0) * n;
+    out += outOff + get_group_id(0) * n;
+    float mx = -INFINITY;
+    for (int i = lid; i < n; i += GROUP) mx = fmax(mx, x[i]);
+    mx = group_max(mx, scratch);
+    float s = 0.0f;
+    for (int i = lid; i < n; i += GROUP) s += exp(x[i] - mx);
+    s = group_sum(s, scratch);
+    for (int i = lid; i < n; i += GROUP) out[i] = exp(x[i] - mx) / s;
+}
+
+__kernel void softmax_backward(__global const float* y, int yOff, __global const float* dy, int dyOff,
+                               __global float* dx, int dxOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0), base = get_group_id(0) * n;
+    y += yOff + base;
+    dy += dyOff + base;
+    dx += dxOff + base;
+    float dot = 0.0f;
+    for (int i = lid; i < n; i += GROUP) dot = fma(dy[i], y[i], dot);
+    dot = group_sum(dot, scratch);
+    for (int i = lid; i < n; i += GROUP) dx[i] += y[i] * (dy[i] - dot);
+}
+
+// log(sum exp(x[0..n))), shifted by the maximum.
+float row_log_sum_exp(__global const float* x, int n, __local float* scratch) {
+    int lid = get_local_id(0);
+    float mx = -INFINITY;
+    for (int i = lid; i < n; i += GROUP) mx = fmax(mx, x[i]);
+    mx = group_max(mx, scratch);
+    // No early return: every item must reach every barrier (PoCL deadlocks otherwise).
+    float shift = mx == -INFINITY ? 0.0f : mx, s = 0.0f;
+    for (int i = lid; i < n; i += GROUP) s += exp(x[i] - shift);
+    s = group_sum(s, scratch);
+    return mx == -INFINITY ? mx : mx + log(s);
+}
+
+__kernel void log_softmax(__global const float* x, int xOff, __global float* out, int outOff, int n) {
+    __local float scratch[GROUP];
+    x += xOff + get_group_id(0) * n;
+    out += outOff + get_group_id(0) * n;
+    float logZ = row_log_sum_exp(x, n, scratch);
+    for (int i = get_local_id(0); i < n; i += GROUP) out[i] = x[i] - logZ;
+}
+
+__kernel void log_softmax_backward(__global const float* y, int yOff, __global const float* dy, int dyOff,
+                                   __global float* dx, int dxOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0), base = get_group_id(0) * n;
+    y += yOff + base;
+    dy += dyOff + base;
+    dx += dxOff + base;
+    float s = 0.0f;
+    for (int i = lid; i < n; i += GROUP) s += dy[i];
+    s = group_sum(s, scratch);
+    for (int i = lid; i < n; i += GROUP) dx[i] += dy[i] - exp(y[i]) * s;
+}
+
+__kernel void layer_norm(__global const float* x, int xOff, __global const float* gamma, int gOff,
+                         __global const float* beta, int bOff, int hasBeta, float eps,
+                         __global float* out, int outOff, __global float* mean, int mOff,
+                         __global float* rstd, int rOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0), row = get_group_id(0);
+    x += xOff + row * n;
+    out += outOff + row * n;
+    float s = 0.0f;
+    for (int i = lid; i < n; i += GROUP) s += x[i];
+    float mu = group_sum(s, scratch) / n;
+    float v = 0.0f;
+    for (int i = lid; i < n; i += GROUP) { float d = x[i] - mu; v = fma(d, d, v); }
+    float rs = 1.0f / sqrt(group_sum(v, scratch) / n + eps);
+    for (int i = lid; i < n; i += GROUP) {
+        out[i] = (x[i] - mu) * rs * gamma[gOff + i] + (hasBeta ? beta[bOff + i] : 0.0f);
+    }
+    if (lid == 0) {
+        mean[mOff + row] = mu;
+        rstd[rOff + row] = rs;
+    }
+}
+
+// dx += rstd (g - mean(g) - xhat mean(g xhat)) with g = dy gamma, xhat = (x - mean) rstd.
+__kernel void layer_norm_backward_dx(__global const float* dy, int dyOff, __global const float* x, int xOff,
+                                     __global const float* gamma, int gOff, __global const float* mean, int mOff,
+                                     __global const float* rstd, int rOff, __global float* dx, int dxOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0), row = get_group_id(0);
+    dy += dyOff + row * n;
+    x += xOff + row * n;
+    dx += dxOff + row * n;
+    float mu = mean[mOff + row], rs = rstd[rOff + row], sg = 0.0f, sgx = 0.0f;
+    for (int i = lid; i < n; i += GROUP) {
+        float g = dy[i] * gamma[gOff + i];
+        sg += g;
+        sgx = fma(g, (x[i] - mu) * rs, sgx);
+    }
+    float meanG = group_sum(sg, scratch) / n, meanGx = group_sum(sgx, scratch) / n;
+    for (int i = lid; i < n; i += GROUP) {
+        float xhat = (x[i] - mu) * rs, g = dy[i] * gamma[gOff + i];
+        dx[i] += rs * (g - meanG - xhat * meanGx);
+    }
+}
+
+// Per channel i: dgamma += sum_rows dy xhat; dbeta += sum_rows dy (fixed row order: deterministic).
+__kernel void layer_norm_backward_params(__global const float* dy, int dyOff, __global const float* x, int xOff,
+                                         __global const float* mean, int mOff, __global const float* rstd, int rOff,
+                                         __global float* dgamma, int dgOff, __global float* dbeta, int dbOff,
+                                         int hasBeta, int rows, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    float dg = 0.0f, db = 0.0f;
+    for (int r = 0; r < rows; r++) {
+        float d = dy[dyOff + r * n + i];
+        dg = fma(d, (x[xOff + r * n + i] - mean[mOff + r]) * rstd[rOff + r], dg);
+        db += d;
+    }
+    dgamma[dgOff + i] += dg;
+    if (hasBeta) dbeta[dbOff + i] += db;
+}
+
+__kernel void rms_norm(__global const float* x, int xOff, __global const float* gamma, int gOff, float eps,
+                       __global float* out, int outOff, __global float* rstd, int rOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0), row = get_group_id(0);
+    x += xOff + row * n;
+    out += outOff + row * n;
+    float ms = 0.0f;
+    for (int i = lid; i < n; i += GROUP) ms = fma(x[i], x[i], ms);
+    float rs = 1.0f / sqrt(group_sum(ms, scratch) / n + eps);
+    for (int i = lid; i < n; i += GROUP) out[i] = x[i] * rs * gamma[gOff + i];
+    if (lid == 0) rstd[rOff + row] = rs;
+}
+
+// dx_j += rstd gamma_j dy_j - x_j rstd^3 / n * sum_i dy_i gamma_i x_i.
+__kernel void rms_norm_backward_dx(__global const float* dy, int dyOff, __global const float* x, int xOff,
+                                   __global const float* gamma, int gOff, __global const float* rstd, int rOff,
+                                   __global float* dx, int dxOff, int n) {
+    __local float scratch[GROUP];
+    int lid = get_local_id(0), row = get_group_id(0);
+    dy += dyOff + row * n;
+    x += xOff + row * n;
+    dx += dxOff + row * n;
+    float rs = rstd[rOff + row], dot = 0.0f;
+    for (int i = lid; i < n; i += GROUP) dot = fma(dy[i] * gamma[gOff + i], x[i], dot);
+    dot = group_sum(dot, scratch);
+    for (int i = lid; i < n; i += GROUP) dx[i] += rs * gamma[gOff + i] * dy[i] - x[i] * rs * rs * rs * dot / n;
+}
+
+__kernel void rms_norm_backward_params(__global const float* dy, int dyOff, __global const float* x, int xOff,
+                                       __global const float* rstd, int rOff, __global float* dgamma, int dgOff,
+                                       int rows, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    float dg = 0.0f;
+    for (int r = 0; r < rows; r++) dg = fma(dy[dyOff + r * n + i] * x[xOff + r * n + i], rstd[rOff + r], dg);
+    dgamma[dgOff + i] += dg;
+}
