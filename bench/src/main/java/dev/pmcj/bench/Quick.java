@@ -4,6 +4,7 @@ import dev.pmcj.bench.quick.FmaPeak;
 import dev.pmcj.bench.quick.GenerateFigure;
 import dev.pmcj.bench.quick.Gpt2TrainFigure;
 import dev.pmcj.bench.quick.Measurement;
+import dev.pmcj.bench.quick.OpenClSgemmFigure;
 import dev.pmcj.bench.quick.QuickFigure;
 import dev.pmcj.bench.quick.SgemmFigure;
 import dev.pmcj.bench.quick.TrainStepFigure;
@@ -23,7 +24,8 @@ public final class Quick {
             new SgemmFigure(64, 256, 1024),
             TrainStepFigure.small(),
             new GenerateFigure(),
-            new Gpt2TrainFigure());
+            new Gpt2TrainFigure(),
+            new OpenClSgemmFigure());
 
     private Quick() {
     }
