@@ -11,7 +11,8 @@ import java.nio.file.NoSuchFileException;
 /** The {@code pmc} command line: one subcommand per job. */
 @Command(name = "pmc", mixinStandardHelpOptions = true, version = "PMC-J 0.1.0",
         description = "Machine unlearning by Partial Model Collapse, in pure Java.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, GenerateCommand.class, RougeCommand.class, TheoryCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FinetuneCommand.class, UnlearnCommand.class,
+                EvalCommand.class, TofuCommand.class, GenerateCommand.class, RougeCommand.class, TheoryCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.unlearn;
 
+import dev.pmcj.pmc.fixtures.TinySetup;
 import dev.pmcj.autograd.Tape;
 import dev.pmcj.pmc.data.ForgetQuestions;
 import dev.pmcj.pmc.data.QaItem;

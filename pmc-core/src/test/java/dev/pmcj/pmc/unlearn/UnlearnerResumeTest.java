@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.unlearn;
 
+import dev.pmcj.pmc.fixtures.TinySetup;
 import dev.pmcj.pmc.model.QaModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,80 @@
+package dev.pmcj.pmc.cli;
+
+import dev.pmcj.pmc.data.UnlearningData;
+import dev.pmcj.pmc.eval.EvalSettings;
+import dev.pmcj.pmc.eval.ModelEvaluation;
+import dev.pmcj.pmc.eval.ModelEvaluator;
+import dev.pmcj.pmc.eval.TofuEvaluation;
+import dev.pmcj.pmc.eval.TofuEvaluator;
+import dev.pmcj.pmc.model.QaModel;
+import dev.pmcj.pmc.pipeline.ModelFolder;
+import dev.pmcj.pmc.pipeline.RunReport;
+import dev.pmcj.tensor.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code pmc eval}: the paper's metrics and attacks plus TOFU's metrics of one model folder. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluates a model folder: unlearn quality, utility, sampling and prefill attacks (paper units) and "
+                + "TOFU's probability, truth ratio and model utility; forget quality too when --retain-model is given. "
+                + "Writes config.json, metrics.json and report.html.")
+public final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    EvalOptions eval;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder to evaluate.")
+    Path model;
+
+    @Option(names = "--retain-model", paramLabel = "DIR",
+            description = "Model folder trained on the retain set only: the reference of TOFU's forget quality.")
+    Path retainModel;
+
+    @Option(names = "--name", defaultValue = "model", paramLabel = "NAME", description = "The model's key in metrics.json (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+        UnlearningData d = data.load();
+        Backend backend = run.backend();
+        QaModel m = ModelFolder.load(model, backend);
+        QaModel reference = retainModel == null ? null : ModelFolder.load(retainModel, backend);
+        EvalSettings es = eval.settings(m.maxLength());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("command", "eval");
+        config.put("device", backend.name());
+        config.put("model", model.toString());
+        config.put("retain_model", retainModel == null ? null : retainModel.toString());
+        config.put("data", data.describe());
+        config.put("eval", es);
+        RunFiles.config(run.out, config);
+
+        long t0 = System.nanoTime();
+        TofuEvaluator tofu = new TofuEvaluator(es.maxTotalLength());
+        TofuEvaluation own = tofu.evaluate(m, d);
+        double forgetQuality = reference == null ? Double.NaN : own.forgetQuality(tofu.evaluate(reference, d));
+        ModelEvaluation e = own.addTo(new ModelEvaluator(es).evaluate(m, d), forgetQuality);
+        Map<String, Double> seconds = Map.of("evaluate", (System.nanoTime() - t0) / 1e9);
+        RunReport report = new RunReport("PMC-J evaluation of " + model.getFileName() + " on " + d.name(),
+                "Paper units: greedy answers scored by ROUGE-L recall (unlearn quality over forget and paraphrased forget, utility "
+                        + "over retain, world facts and real authors) and the sampling and prefill attacks. TOFU units (tofu_*): "
+                        + "length-normalised answer probability, truth ratio, model utility (harmonic mean) and forget quality "
+                        + "(KS p-value against the retain-only model" + (reference == null ? ", not given here)." : ")."),
+                Map.of(name, e), null, Map.of(), Map.of(), seconds);
+        RunFiles.results(run.out, report, Map.of("device", backend.name(), "seconds", seconds));
+        Summary.print(RunReport.metrics(report.models()), run.out);
+        return 0;
+    }
+}

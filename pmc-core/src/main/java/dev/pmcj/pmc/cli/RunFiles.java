@@ -1,0 +1,29 @@
+package dev.pmcj.pmc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pmcj.pmc.pipeline.RunReport;
+import dev.pmcj.pmc.report.MetricsJson;
+import dev.pmcj.theory.report.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A command's output folder: {@code config.json} (what was asked), {@code metrics.json} and {@code report.html}. */
+final class RunFiles {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunFiles() {
+    }
+
+    static void config(Path out, Map<String, ?> config) throws IOException {
+        AtomicFiles.write(out.resolve("config.json"), JSON.writeValueAsString(config) + "\n");
+    }
+
+    /** metrics.json from the report's models plus {@code info}, then report.html. */
+    static void results(Path out, RunReport report, Map<String, ?> info) throws IOException {
+        MetricsJson.write(out.resolve("metrics.json"), RunReport.metrics(report.models()), info);
+        report.html().write(out.resolve("report.html"));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.pmcj.pmc.cli;
+
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Backends;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Options every training or evaluation command shares. */
+public final class RunOptions {
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder: config.json, metrics.json, report.html, models, checkpoints.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of training and sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|scalar|opencl[:N]", description = "Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--quiet", description = "No progress bars or progress lines.")
+    boolean quiet;
+
+    Backend backend() {
+        return Backends.select(device);
+    }
+
+    StageProgress progress() {
+        return new StageProgress(quiet);
+    }
+
+    void log(String command, String message) {
+        System.err.println("pmc " + command + ": " + message);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.pmcj.pmc.pipeline;
+
+import dev.pmcj.pmc.data.UnlearningData;
+import dev.pmcj.pmc.eval.EvalSettings;
+import dev.pmcj.pmc.eval.ModelEvaluation;
+import dev.pmcj.pmc.eval.ModelEvaluator;
+import dev.pmcj.pmc.eval.TofuEvaluation;
+import dev.pmcj.pmc.eval.TofuEvaluator;
+import dev.pmcj.pmc.model.QaModel;
+import dev.pmcj.pmc.unlearn.PmcConfig;
+import dev.pmcj.pmc.unlearn.Unlearner;
+import dev.pmcj.pmc.unlearn.UnlearningMethod;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.transformer.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The TOFU benchmark end to end on a model trained from scratch: a BPE vocabulary and a model fine-tuned
+ * on all authors ({@code finetuned}), a model fine-tuned on the retain set only ({@code retain}, the
+ * reference of forget quality), then each unlearning method from the fine-tuned weights, every model
+ * evaluated in the paper's units and TOFU's. Models go to {@code OUT/models/NAME}, unlearning checkpoints
+ * to {@code OUT/checkpoints/NAME}; a rerun reuses the saved fine-tuned models and resumes unlearning.
+ */
+public final class TofuBenchmark {
+
+    /**
+     * @param arch           the model trained from scratch
+     * @param fineTune       fine-tuning of both the full and the retain-only model
+     * @param pmc            PMC's settings; its lambda also weights the baselines' retain terms
+     * @param baselineEpochs epochs of every baseline
+     * @param baselineLr     the baselines' peak learning rate
+     * @param methods        unlearning methods run, in order
+     * @param eval           evaluation settings
+     */
+    public record Settings(Architecture arch, FineTune.Settings fineTune, PmcConfig pmc, int baselineEpochs,
+                           float baselineLr, List<String> methods, EvalSettings eval) {
+        public Settings {
+            methods = List.copyOf(methods);
+            for (String m : methods) {
+                if (!Methods.NAMES.contains(m)) throw new IllegalArgumentException("unknown method '" + m + "' (" + String.join(", ", Methods.NAMES) + ")");
+            }
+        }
+    }
+
+    /** Everything measured, in run order; {@code fineTuneLosses} is empty for a model reused from disk. */
+    public record Result(Map<String, ModelEvaluation> models, Map<String, List<Unlearner.EpochRecord>> histories,
+                         Map<String, List<Double>> fineTuneLosses, Map<String, Double> seconds) {
+    }
+
+    private final Settings settings;
+    private final Backend backend;
+    private final Path out;
+    private final Consumer<String> log;
+    private final Unlearner.ProgressSink progress;
+
+    public TofuBenchmark(Settings settings, Backend backend, Path out, Consumer<String> log, Unlearner.ProgressSink progress) {
+        this.settings = settings;
+        this.backend = backend;
+        this.out = out;
+        this.log = log;
+        this.progress = progress;
+    }
+
+    /** Runs everything; {@code partial} receives the result so far after each model is evaluated. */
+    public Result run(UnlearningData data, Consumer<Result> partial) throws IOException {
+        Result r = new Result(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        QaModel finetuned = trained(r, "finetuned", data, null);
+        QaModel retain = trained(r, "retain", data, finetuned.tokenizer());
+
+        ModelEvaluator evaluator = new ModelEvaluator(settings.eval());
+        TofuEvaluator tofu = new TofuEvaluator(settings.eval().maxTotalLength());
+        long t = System.nanoTime();
+        TofuEvaluation reference = tofu.evaluate(retain, data);
+        r.models().put("retain", reference.addTo(evaluator.evaluate(retain, data), reference.forgetQuality(reference)));
+        done(r, "evaluate_retain", t, partial);
+        t = System.nanoTime();
+        r.models().put("finetuned", evaluate(evaluator, tofu, reference, finetuned, data));
+        done(r, "evaluate_finetuned", t, partial);
+
+        for (String name : settings.methods()) {
+            t = System.nanoTime();
+            QaModel model = Training.copyOf(finetuned);
+            UnlearningMethod method = Methods.create(name, settings.pmc(), model, data);
+            Path checkpoints = out.resolve("checkpoints").resolve(name);
+            Unlearner.Settings us = name.equals("pmc")
+                    ? Unlearner.Settings.of(settings.pmc(), settings.fineTune().seed(), checkpoints)
+                    : new Unlearner.Settings(settings.baselineEpochs(), settings.pmc().forgetBatch(), 1, settings.baselineLr(),
+                    settings.pmc().weightDecay(), settings.fineTune().seed(), checkpoints);
+            r.histories().put(name, Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress));
+            ModelFolder.save(model, out.resolve("models").resolve(name));
+            r.models().put(name, evaluate(evaluator, tofu, reference, model, data));
+            done(r, name, t, partial);
+        }
+        return r;
+    }
+
+    private ModelEvaluation evaluate(ModelEvaluator evaluator, TofuEvaluator tofu, TofuEvaluation reference,
+                                     QaModel model, UnlearningData data) {
+        TofuEvaluation own = tofu.evaluate(model, data);
+        return own.addTo(evaluator.evaluate(model, data), own.forgetQuality(reference));
+    }
+
+    /**
+     * The model fine-tuned from scratch on everything ({@code finetuned}, which also trains the vocabulary)
+     * or on the retain set only ({@code retain}, over the given vocabulary); loaded instead when saved before.
+     */
+    private QaModel trained(Result r, String name, UnlearningData data, Tokenizer tokenizer) throws IOException {
+        Path dir = out.resolve("models").resolve(name);
+        if (Files.isDirectory(dir)) {
+            log.accept(name + ": reusing the model saved in " + dir);
+            r.fineTuneLosses().put(name, List.of());
+            return ModelFolder.load(dir, backend);
+        }
+        long t = System.nanoTime();
+        Tokenizer tok = tokenizer != null ? tokenizer : Vocabulary.train(data, settings.arch().vocab());
+        Training.FineTuned ft = Training.fromScratch(name.equals("retain") ? data.retain() : data.fineTune(), tok,
+                settings.arch(), settings.fineTune(), backend, progress);
+        ModelFolder.save(ft.model(), dir);
+        r.fineTuneLosses().put(name, ft.losses());
+        r.seconds().put("fine_tune_" + name, seconds(t));
+        log.accept(String.format("%s: fine-tuned %d parameters (vocabulary %d), final loss %.3f", name,
+                ft.model().decoder().parameters().size(), tok.vocabSize(), ft.losses().getLast()));
+        return ft.model();
+    }
+
+    private void done(Result r, String stage, long start, Consumer<Result> partial) {
+        r.seconds().put(stage, seconds(start));
+        String name = stage.startsWith("evaluate_") ? stage.substring("evaluate_".length()) : stage;
+        var m = r.models().get(name).metrics();
+        log.accept(String.format("%s: unlearn quality %.3f, utility %.3f, forget quality %.3g, model utility %.3f (%.0f s)", name,
+                m.unlearnQuality(), m.utility(), m.extra().get("tofu_forget_quality"), m.extra().get("tofu_model_utility"),
+                r.seconds().get(stage)));
+        partial.accept(r);
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
