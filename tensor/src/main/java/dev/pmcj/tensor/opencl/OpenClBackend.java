@@ -109,9 +109,11 @@ public final class OpenClBackend implements Backend {
                     + " elements but dst holds " + dst.length);
         }
         Tensor c = src.isContiguous() ? src : stage("toHost", "src", src);
-        if (dst.length == 0) return;
-        CL.clEnqueueReadBuffer(rt.queue, Launch.storage("toHost", "src", c).mem(), CL.CL_TRUE,
-                (long) c.offset() * Sizeof.cl_float, (long) dst.length * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
+        if (dst.length > 0) {
+            CL.clEnqueueReadBuffer(rt.queue, Launch.storage("toHost", "src", c).mem(), CL.CL_TRUE,
+                    (long) c.offset() * Sizeof.cl_float, (long) dst.length * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
+        }
+        if (c != src) release(c);
     }
 
     @Override
@@ -132,6 +134,15 @@ public final class OpenClBackend implements Backend {
         // Overlapping views go through a fresh buffer, so dst receives src's old values.
         Tensor from = overlaps(src, dst) ? stage("copy", "src", src) : src;
         stridedCopy("copy", from, dst);
+        if (from != src) release(from);
+    }
+
+    /**
+     * Frees a scratch tensor's buffer now rather than at garbage collection; OpenCL keeps it until the
+     * kernels already queued on it have run.
+     */
+    private static void release(Tensor scratch) {
+        ((ClStorage) scratch.storage()).release();
     }
 
     /** A contiguous copy of any view in a new buffer. */
@@ -206,10 +217,13 @@ public final class OpenClBackend implements Backend {
         Checks.binary(op, a, b, out);
         rankAtMost(name, "out", out);
         Tensor av = a.broadcastTo(out.shape()), bv = b.broadcastTo(out.shape());
-        if (overlaps(av, out)) av = stage(name, "a", av);
-        if (overlaps(bv, out)) bv = stage(name, "b", bv);
+        boolean stageA = overlaps(av, out), stageB = overlaps(bv, out);
+        if (stageA) av = stage(name, "a", av);
+        if (stageB) bv = stage(name, "b", bv);
         launch(name, "binary").i(op.ordinal()).tensor("a", av).int8(av.strides()).tensor("b", bv).int8(bv.strides())
                 .tensor("out", out).int8(out.shape().dims()).i(out.rank()).i(out.size()).items(out.size());
+        if (stageA) release(av);
+        if (stageB) release(bv);
     }
 
     @Override
@@ -256,6 +270,7 @@ public final class OpenClBackend implements Backend {
                 .scratch(partial).groups(groups);
         launch("sumOfSquares", "sum_partials").scratch(partial).i(groups)
                 .tensor("out", out).groups(1);
+        release(partial);
     }
 
     // ---- last-axis kernels ------------------------------------------------------------------
@@ -387,6 +402,7 @@ public final class OpenClBackend implements Backend {
         int pairs = positions.length * heads * half;
         launch(op, "rope").tensor(op.equals("rope") ? "x" : "dy", x).scratch(table).f(sign)
                 .tensor(op.equals("rope") ? "out" : "dx", out).i(heads).i(d).flag(accumulate).i(pairs).items(pairs);
+        release(table);
     }
 
     @Override
@@ -416,6 +432,7 @@ public final class OpenClBackend implements Backend {
         launch(op, "attention_backward_dkv").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
                 .tensor("lse", lse).tensor("dout", dout).scratch(delta)
                 .tensor("dk", dk).tensor("dv", dv).i(t).i(h).i(d).i(s).i(kv).groups((long) b * s * kv);
+        release(delta);
     }
 
     @Override
