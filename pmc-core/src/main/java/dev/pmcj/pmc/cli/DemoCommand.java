@@ -54,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
                     pmcEpochs != null ? pmcEpochs : settings.pmc().epochs());
         }
         DemoResult result;
-        try (PhaseProgress progress = new PhaseProgress(quiet)) {
+        try (StageProgress progress = new StageProgress(quiet)) {
             result = new Demo(settings, backend, out, msg -> System.err.println("pmc demo: " + msg), progress).run();
         }
         DemoOutput.write(out, settings, backend.name(), result);
