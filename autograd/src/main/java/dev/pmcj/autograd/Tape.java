@@ -18,6 +18,7 @@ import java.util.Map;
  * to later passes of the same shapes: a training loop that runs one tape step after step then
  * allocates no tensor memory in its steady state. The price is a lifetime rule: the tensors such a
  * tape allocated stay valid only until it allocates again after {@link #backward} or {@link #reset}.
+ * It holds at most the buffers of the last pass plus the current one.
  */
 public final class Tape {
 
@@ -59,7 +60,7 @@ public final class Tape {
         return noGradDepth == 0;
     }
 
-    /** {@code try (var scope = tape.noGrad()) { ... }}: ops inside record nothing. */
+    /** {@code try (var _ = tape.noGrad()) { ... }}: ops inside record nothing. */
     public NoGrad noGrad() {
         noGradDepth++;
         return new NoGrad();
@@ -81,6 +82,9 @@ public final class Tape {
     public Tensor allocate(Shape shape) {
         if (inUse == null) return backend.allocate(shape);
         if (passEnded) {
+            // Only the last pass's buffers are kept: shapes vary between batches (sequence lengths), and
+            // keeping every shape ever seen would grow without bound.
+            free.clear();
             for (Tensor t : inUse) free.computeIfAbsent(t.shape(), s -> new ArrayDeque<>()).push(t);
             inUse.clear();
             passEnded = false;

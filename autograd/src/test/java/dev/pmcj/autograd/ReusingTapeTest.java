@@ -72,4 +72,15 @@ class ReusingTapeTest {
         plain.reset();
         assertNotSame(kept.storage(), plain.allocate(Shape.of(2)).storage(), "a plain tape never recycles");
     }
+
+    @Test
+    void buffersOfShapesTheLastPassDidNotUseAreReleased() {
+        Tape t = Tape.reusing(be);
+        Tensor a = t.allocate(Shape.of(5, 2));
+        t.reset();
+        t.allocate(Shape.of(7, 2));          // a pass of another shape (another sequence length)
+        t.reset();
+        assertNotSame(a.storage(), t.allocate(Shape.of(5, 2)).storage(),
+                "a shape unused for a whole pass is not kept, so varying shapes cannot pile up");
+    }
 }

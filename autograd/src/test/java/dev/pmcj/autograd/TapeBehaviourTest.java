@@ -55,7 +55,7 @@ class TapeBehaviourTest {
         Tape t = new Tape(be);
         Var x = leaf(1f, 2f);
         Var y;
-        try (var scope = t.noGrad()) {
+        try (var _ = t.noGrad()) {
             y = quadratic(t, x);
         }
         assertEquals(0, t.recordedSteps());

@@ -4,9 +4,8 @@ import dev.pmcj.autograd.ParameterStore;
 import dev.pmcj.tensor.AdamWParams;
 
 /** AdamW with decoupled weight decay, one fused pass over the flat buffers. */
-public final class AdamW implements Optimizer {
+public final class AdamW extends Optimizer {
     private final float beta1, beta2, eps, weightDecay;
-    private long steps;
 
     public AdamW(float beta1, float beta2, float eps, float weightDecay) {
         this.beta1 = beta1;
@@ -21,19 +20,8 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void step(ParameterStore store, float lr) {
-        steps++;
+    void update(ParameterStore store, float lr, long step) {
         store.backend().adamW(store.params(), store.grads(), store.firstMoment(), store.secondMoment(),
-                new AdamWParams(lr, beta1, beta2, eps, weightDecay, steps));
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void setSteps(long steps) {
-        this.steps = steps;
+                new AdamWParams(lr, beta1, beta2, eps, weightDecay, step));
     }
 }

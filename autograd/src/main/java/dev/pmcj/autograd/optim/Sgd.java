@@ -3,9 +3,8 @@ package dev.pmcj.autograd.optim;
 import dev.pmcj.autograd.ParameterStore;
 
 /** SGD with momentum (velocity kept in the store's first-moment buffer) and decoupled weight decay. */
-public final class Sgd implements Optimizer {
+public final class Sgd extends Optimizer {
     private final float momentum, weightDecay;
-    private long steps;
 
     public Sgd(float momentum, float weightDecay) {
         this.momentum = momentum;
@@ -13,18 +12,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(ParameterStore store, float lr) {
-        steps++;
+    void update(ParameterStore store, float lr, long step) {
         store.backend().sgd(store.params(), store.grads(), store.firstMoment(), lr, momentum, weightDecay);
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void setSteps(long steps) {
-        this.steps = steps;
     }
 }
