@@ -15,34 +15,22 @@ import java.util.regex.Pattern;
  * first; the rest is normalized, split into words by a regex, each word's UTF-8 bytes become byte-level
  * symbols and are merged by rank. Words already seen come from a cache.
  */
-public final class ByteLevelBpeTokenizer implements Tokenizer {
+public final class ByteLevelBpeTokenizer extends BpeTokenizer {
     private static final int CACHE_LIMIT = 100_000;
 
-    private final BpeModel bpe;
-    private final AddedTokens added;
     private final ByteLevelOptions options;
     private final Pattern split;
-    private final OptionalInt bos;
-    private final OptionalInt eos;
     private final int[] byteIds = new int[256];
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     ByteLevelBpeTokenizer(BpeModel bpe, AddedTokens added, ByteLevelOptions options, OptionalInt bos, OptionalInt eos) {
-        this.bpe = bpe;
-        this.added = added;
+        super(bpe, added, bos, eos);
         this.options = options;
         this.split = options.compile();
-        this.bos = bos;
-        this.eos = eos;
         for (int b = 0; b < 256; b++) {
             byteIds[b] = bpe.vocab().idOrNegative(String.valueOf(ByteLevel.charOf(b)));
             if (byteIds[b] < 0) throw new IllegalArgumentException(String.format("the vocabulary has no token for byte 0x%02X", b));
         }
-    }
-
-    /** Loads GPT-2's encoder.json + vocab.bpe pair. */
-    public static ByteLevelBpeTokenizer loadGpt2(Path encoderJson, Path vocabBpe) throws IOException {
-        return Gpt2Files.load(encoderJson, vocabBpe);
     }
 
     /** Writes this tokenizer as a Hugging Face tokenizer.json, atomically; {@link Tokenizer#load} reads it back. */
@@ -91,31 +79,6 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             else if (!a.special()) bytes.writeBytes(a.content().getBytes(StandardCharsets.UTF_8));
         }
         return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public int vocabSize() {
-        return bpe.vocab().size();
-    }
-
-    @Override
-    public OptionalInt bosId() {
-        return bos;
-    }
-
-    @Override
-    public OptionalInt eosId() {
-        return eos;
-    }
-
-    @Override
-    public String tokenText(int id) {
-        return bpe.vocab().token(id);
-    }
-
-    @Override
-    public OptionalInt idOf(String tokenText) {
-        return bpe.vocab().id(tokenText);
     }
 
     /** The number of merge rules. */

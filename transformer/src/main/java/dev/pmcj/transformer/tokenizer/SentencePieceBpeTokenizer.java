@@ -9,24 +9,17 @@ import java.util.OptionalInt;
  * in the rest " " becomes "▁" and a "▁" is prepended; each character is a symbol (unknown ones become
  * &lt;0xXX&gt; byte tokens with byte fallback, else unk); symbols are merged by rank.
  */
-public final class SentencePieceBpeTokenizer implements Tokenizer {
+public final class SentencePieceBpeTokenizer extends BpeTokenizer {
     static final char SPACE = '▁';
 
-    private final BpeModel bpe;
-    private final AddedTokens added;
     private final SentencePieceOptions options;
-    private final OptionalInt bos;
-    private final OptionalInt eos;
     /** id of &lt;0xXX&gt; per byte, -1 where absent; and the byte each id stands for, -1 for other tokens. */
     private final int[] byteIds = new int[256];
     private final int[] byteOfId;
 
     SentencePieceBpeTokenizer(BpeModel bpe, AddedTokens added, SentencePieceOptions options, OptionalInt bos, OptionalInt eos) {
-        this.bpe = bpe;
-        this.added = added;
+        super(bpe, added, bos, eos);
         this.options = options;
-        this.bos = bos;
-        this.eos = eos;
         byteOfId = new int[bpe.vocab().size()];
         java.util.Arrays.fill(byteOfId, -1);
         for (int b = 0; b < 256; b++) {
@@ -121,30 +114,5 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
         if (pending.size() == 0) return;
         text.append(pending.toString(StandardCharsets.UTF_8));
         pending.reset();
-    }
-
-    @Override
-    public int vocabSize() {
-        return bpe.vocab().size();
-    }
-
-    @Override
-    public OptionalInt bosId() {
-        return bos;
-    }
-
-    @Override
-    public OptionalInt eosId() {
-        return eos;
-    }
-
-    @Override
-    public String tokenText(int id) {
-        return bpe.vocab().token(id);
-    }
-
-    @Override
-    public OptionalInt idOf(String tokenText) {
-        return bpe.vocab().id(tokenText);
     }
 }

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * Text to token ids and back. {@link #encode} adds no bos/eos; {@link #decode} renders text and leaves
  * special tokens (bos, eos, pad, ...) out. Implementations are immutable and thread-safe.
  */
-public sealed interface Tokenizer permits Llama2cTokenizer, ByteLevelBpeTokenizer, SentencePieceBpeTokenizer {
+public sealed interface Tokenizer permits Llama2cTokenizer, BpeTokenizer {
 
     int[] encode(String text);
 
