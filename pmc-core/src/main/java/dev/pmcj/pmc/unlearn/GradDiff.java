@@ -23,6 +23,6 @@ public record GradDiff(QaModel model, List<QaItem> forget, List<QaItem> retain, 
     @Override
     public Var loss(Tape tape, int[] f, int[] r, StepInfo step) {
         Var forgetCe = Objectives.answerCe(tape, model, forget, f);
-        return Objectives.plusWeighted(tape, Ops.neg(tape, forgetCe), lambda, Objectives.answerCe(tape, model, retain, r));
+        return Objectives.plusRetain(tape, Ops.neg(tape, forgetCe), lambda, model, retain, r);
     }
 }

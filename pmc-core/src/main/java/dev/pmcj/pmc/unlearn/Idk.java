@@ -35,6 +35,6 @@ public record Idk(QaModel model, List<QaItem> forget, List<QaItem> retain, List<
             q.add(forget.get(i).question());
             a.add(refusals.get(rng.nextInt(refusals.size())));
         }
-        return Objectives.plusWeighted(tape, model.meanLoss(tape, q, a, 0f), lambda, Objectives.answerCe(tape, model, retain, r));
+        return Objectives.plusRetain(tape, model.meanLoss(tape, q, a, 0f), lambda, model, retain, r);
     }
 }

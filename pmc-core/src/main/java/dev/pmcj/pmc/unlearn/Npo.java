@@ -48,7 +48,6 @@ public final class Npo implements UnlearningMethod {
         float[] ref = new float[f.length];
         for (int i = 0; i < f.length; i++) ref[i] = referenceNll[f[i]];
         Var margin = Ops.sub(tape, Objectives.sequenceNll(tape, model, batch), Objectives.constant(tape, ref));
-        Var npo = Objectives.npoLoss(tape, Ops.affine(tape, margin, beta, 0f), beta);
-        return Objectives.plusWeighted(tape, npo, lambda, Objectives.answerCe(tape, model, retain, r));
+        return Objectives.plusRetain(tape, Objectives.npoLoss(tape, margin, beta, 0f), lambda, model, retain, r);
     }
 }

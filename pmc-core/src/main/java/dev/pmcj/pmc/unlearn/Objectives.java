@@ -18,12 +18,7 @@ final class Objectives {
 
     /** Mean token cross-entropy of the items' answers given their questions. */
     static Var answerCe(Tape tape, QaModel model, List<QaItem> items, int[] idx) {
-        List<String> q = new ArrayList<>(idx.length), a = new ArrayList<>(idx.length);
-        for (int i : idx) {
-            q.add(items.get(i).question());
-            a.add(items.get(i).answer());
-        }
-        return model.meanLoss(tape, q, a, 0f);
+        return model.decoder().meanLoss(tape, batchOf(model, items, idx), 0f);
     }
 
     /** Summed answer NLL per row, shape {@code [rows]}. */
@@ -54,13 +49,15 @@ final class Objectives {
         return Var.constant(tape.backend().fromHost(values, Shape.of(values.length)));
     }
 
-    /** {@code a + weight * b}. */
-    static Var plusWeighted(Tape tape, Var a, float weight, Var b) {
-        return Ops.add(tape, a, Ops.affine(tape, b, weight, 0f));
+    /** {@code loss + lambda * CE_r}: a forget loss with the retain term of the items {@code r} of {@code retain}. */
+    static Var plusRetain(Tape tape, Var loss, float lambda, QaModel model, List<QaItem> retain, int[] r) {
+        Var retainCe = answerCe(tape, model, retain, r);
+        return Ops.add(tape, loss, Ops.affine(tape, retainCe, lambda, 0f));
     }
 
-    /** {@code -(2/beta) * mean(log sigmoid(x))}: the NPO family's loss of margins x. */
-    static Var npoLoss(Tape tape, Var x, float beta) {
+    /** {@code -(2/beta) * mean(log sigmoid(beta * margin + shift))}: the NPO family's loss of per-row margins. */
+    static Var npoLoss(Tape tape, Var margin, float beta, float shift) {
+        Var x = Ops.affine(tape, margin, beta, shift);
         return Ops.affine(tape, Ops.meanAll(tape, Ops.logSigmoid(tape, x)), -2f / beta, 0f);
     }
 }

@@ -118,7 +118,6 @@ public final class Pmc implements UnlearningMethod {
             q.add(questions.get(i));
             a.add(cache.get(i).answer());
         }
-        return Objectives.plusWeighted(tape, model.meanLoss(tape, q, a, 0f), config.lambda(),
-                Objectives.answerCe(tape, model, retain, r));
+        return Objectives.plusRetain(tape, model.meanLoss(tape, q, a, 0f), config.lambda(), model, retain, r);
     }
 }

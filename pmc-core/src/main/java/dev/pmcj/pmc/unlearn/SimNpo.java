@@ -27,7 +27,6 @@ public record SimNpo(QaModel model, List<QaItem> forget, List<QaItem> retain, fl
         Batch batch = Objectives.batchOf(model, forget, f);
         Var perToken = Ops.div(tape, Objectives.sequenceNll(tape, model, batch),
                 Objectives.constant(tape, Objectives.answerLengths(batch)));
-        Var simnpo = Objectives.npoLoss(tape, Ops.affine(tape, perToken, beta, -beta * gamma), beta);
-        return Objectives.plusWeighted(tape, simnpo, lambda, Objectives.answerCe(tape, model, retain, r));
+        return Objectives.plusRetain(tape, Objectives.npoLoss(tape, perToken, beta, -beta * gamma), lambda, model, retain, r);
     }
 }
