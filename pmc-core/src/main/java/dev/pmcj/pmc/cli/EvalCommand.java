@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -52,9 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
         QaModel m = ModelFolder.load(model, backend);
         QaModel reference = retainModel == null ? null : ModelFolder.load(retainModel, backend);
         EvalSettings es = eval.settings(m.maxLength());
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("command", "eval");
-        config.put("device", backend.name());
+        Map<String, Object> config = RunFiles.newConfig("eval", backend);
         config.put("model", model.toString());
         config.put("retain_model", retainModel == null ? null : retainModel.toString());
         config.put("data", data.describe());
@@ -66,15 +63,14 @@ public final class EvalCommand implements Callable<Integer> {
         TofuEvaluation own = tofu.evaluate(m, d);
         double forgetQuality = reference == null ? Double.NaN : own.forgetQuality(tofu.evaluate(reference, d));
         ModelEvaluation e = own.addTo(new ModelEvaluator(es).evaluate(m, d), forgetQuality);
-        Map<String, Double> seconds = Map.of("evaluate", (System.nanoTime() - t0) / 1e9);
+        Map<String, Double> seconds = Map.of("evaluate", RunReport.secondsSince(t0));
         RunReport report = new RunReport("PMC-J evaluation of " + model.getFileName() + " on " + d.name(),
                 "Paper units: greedy answers scored by ROUGE-L recall (unlearn quality over forget and paraphrased forget, utility "
                         + "over retain, world facts and real authors) and the sampling and prefill attacks. TOFU units (tofu_*): "
                         + "length-normalised answer probability, truth ratio, model utility (harmonic mean) and forget quality "
                         + "(KS p-value against the retain-only model" + (reference == null ? ", not given here)." : ")."),
                 Map.of(name, e), null, Map.of(), Map.of(), seconds);
-        RunFiles.results(run.out, report, Map.of("device", backend.name(), "seconds", seconds));
-        Summary.print(RunReport.metrics(report.models()), run.out);
+        RunFiles.finish(run.out, report, Map.of("device", backend.name(), "seconds", seconds));
         return 0;
     }
 }

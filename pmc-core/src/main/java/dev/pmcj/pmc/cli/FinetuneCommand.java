@@ -71,15 +71,13 @@ public final class FinetuneCommand implements Callable<Integer> {
                 result = Training.fromScratch(d.fineTune(), Vocabulary.train(d, shape.vocab()), shape, ft, backend, progress);
             }
         }
-        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        double trainSeconds = RunReport.secondsSince(t0);
         QaModel model = result.model();
         ModelFolder.save(model, run.out.resolve("model"));
         run.log("finetune", String.format("fine-tuned %d parameters in %.0f s, final loss %.3f; saved %s",
                 model.decoder().parameters().size(), trainSeconds, result.losses().getLast(), run.out.resolve("model")));
 
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("command", "finetune");
-        config.put("device", backend.name());
+        Map<String, Object> config = RunFiles.newConfig("finetune", backend);
         config.put("data", data.describe());
         config.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
         config.put("architecture", shape);
@@ -91,15 +89,14 @@ public final class FinetuneCommand implements Callable<Integer> {
 
         long t1 = System.nanoTime();
         ModelEvaluation e = new ModelEvaluator(es).evaluate(model, d);
-        double evalSeconds = (System.nanoTime() - t1) / 1e9;
+        double evalSeconds = RunReport.secondsSince(t1);
         Map<String, Double> seconds = new LinkedHashMap<>(Map.of("fine_tune", trainSeconds));
         seconds.put("evaluate", evalSeconds);
         RunReport report = new RunReport("PMC-J fine-tuning on " + d.name(),
                 String.format("%d items, %d epochs; greedy answers scored by ROUGE-L recall (paper units).", d.fineTune().size(), ft.epochs()),
                 Map.of("finetuned", e), null, Map.of("finetuned", result.losses()), Map.of(), seconds);
-        RunFiles.results(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "fine_tune_loss", result.losses(),
+        RunFiles.finish(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "fine_tune_loss", result.losses(),
                 "seconds", seconds));
-        Summary.print(RunReport.metrics(report.models()), run.out);
         return 0;
     }
 }

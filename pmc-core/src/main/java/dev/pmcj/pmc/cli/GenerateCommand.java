@@ -1,7 +1,6 @@
 package dev.pmcj.pmc.cli;
 
 import dev.pmcj.tensor.Backend;
-import dev.pmcj.tensor.Backends;
 import dev.pmcj.transformer.checkpoint.Checkpoint;
 import dev.pmcj.transformer.checkpoint.CheckpointLoader;
 import dev.pmcj.transformer.checkpoint.Checkpoints;
@@ -11,6 +10,7 @@ import dev.pmcj.transformer.model.Decoder;
 import dev.pmcj.transformer.model.ModelConfig;
 import dev.pmcj.transformer.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -57,12 +57,12 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "text: prompt and continuation; ids: generated ids on one line. Default: ${DEFAULT-VALUE}.")
     Format format;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|scalar|opencl[:N]", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws IOException {
-        Backend backend = Backends.select(device);
+        Backend backend = device.backend();
         Tokenizer tok = Tokenizer.load(tokenizer);
         Decoder model;
         try (Checkpoint ckpt = CheckpointLoader.load(checkpoint)) {

@@ -1,7 +1,7 @@
 package dev.pmcj.pmc.cli;
 
 import dev.pmcj.tensor.Backend;
-import dev.pmcj.tensor.Backends;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -15,14 +15,14 @@ public final class RunOptions {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of training and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|scalar|opencl[:N]", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--quiet", description = "No progress bars or progress lines.")
     boolean quiet;
 
     Backend backend() {
-        return Backends.select(device);
+        return device.backend();
     }
 
     StageProgress progress() {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,9 +65,7 @@ public final class TofuCommand implements Callable<Integer> {
         EvalSettings es = eval.settings(shape.context());
         TofuBenchmark.Settings s = new TofuBenchmark.Settings(shape, train.settings(run.seed), unlearn.pmc(es.maxTotalLength(), pmcEpochs, pmcLr),
                 baselineEpochs, baselineLr, methods, es);
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("command", "tofu");
-        config.put("device", backend.name());
+        Map<String, Object> config = RunFiles.newConfig("tofu", backend);
         config.put("data", data.describe());
         config.put("settings", s);
         RunFiles.config(run.out, config);

@@ -67,14 +67,10 @@ public final class UnlearnCommand implements Callable<Integer> {
         EvalSettings es = eval.settings(start.maxLength());
         PmcConfig pmc = unlearn.pmc(es.maxTotalLength(), epochs, lr);
         boolean isPmc = method.equals("pmc");
-        Unlearner.Settings us = isPmc
-                ? Unlearner.Settings.of(pmc, run.seed, run.out.resolve("checkpoints"))
-                : new Unlearner.Settings(epochs != null ? epochs : BASELINE_EPOCHS, pmc.forgetBatch(), 1, lr != null ? lr : BASELINE_LR,
-                pmc.weightDecay(), run.seed, run.out.resolve("checkpoints"));
+        Unlearner.Settings us = Methods.trainerSettings(method, pmc, epochs != null ? epochs : BASELINE_EPOCHS,
+                lr != null ? lr : BASELINE_LR, run.seed, run.out.resolve("checkpoints"));
 
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("command", "unlearn");
-        config.put("device", backend.name());
+        Map<String, Object> config = RunFiles.newConfig("unlearn", backend);
         config.put("model", model.toString());
         config.put("method", method);
         config.put("data", data.describe());
@@ -88,7 +84,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         ModelEvaluation before = evaluator.evaluate(start, d);
-        seconds.put("evaluate_start", elapsed(t0));
+        seconds.put("evaluate_start", RunReport.secondsSince(t0));
 
         long t1 = System.nanoTime();
         QaModel unlearned = Training.copyOf(start);
@@ -97,7 +93,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         try (StageProgress progress = run.progress()) {
             history = Training.unlearn(m, unlearned, d, us, es.maxTotalLength(), progress);
         }
-        seconds.put(method, elapsed(t1));
+        seconds.put(method, RunReport.secondsSince(t1));
         ModelFolder.save(unlearned, run.out.resolve("model"));
         run.log("unlearn", String.format("%s: %d epochs in %.0f s; saved %s", method, us.epochs(), seconds.get(method), run.out.resolve("model")));
 
@@ -105,19 +101,14 @@ public final class UnlearnCommand implements Callable<Integer> {
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         models.put("finetuned", before);
         models.put(method, evaluator.evaluate(unlearned, d));
-        seconds.put("evaluate_" + method, elapsed(t2));
+        seconds.put("evaluate_" + method, RunReport.secondsSince(t2));
         RunReport report = new RunReport("PMC-J unlearning: " + method + " on " + d.name(),
                 String.format("Unlearned %d forget items of %s with %s for %d epochs (retain pool %d items); 'finetuned' is the "
                         + "starting model. Unlearn quality = 1 - mean ROUGE-L recall on forget and paraphrased forget; utility = "
                         + "mean recall on retain, world facts and real authors.", d.forget().size(), d.name(), method, us.epochs(),
                         d.retain().size()),
                 models, "finetuned", Map.of(), Map.of(method, history), seconds);
-        RunFiles.results(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "history", history, "seconds", seconds));
-        Summary.print(RunReport.metrics(models), run.out);
+        RunFiles.finish(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "history", history, "seconds", seconds));
         return 0;
-    }
-
-    private static double elapsed(long start) {
-        return (System.nanoTime() - start) / 1e9;
     }
 }

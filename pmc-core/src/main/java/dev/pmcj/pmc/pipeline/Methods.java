@@ -9,8 +9,10 @@ import dev.pmcj.pmc.unlearn.Npo;
 import dev.pmcj.pmc.unlearn.Pmc;
 import dev.pmcj.pmc.unlearn.PmcConfig;
 import dev.pmcj.pmc.unlearn.SimNpo;
+import dev.pmcj.pmc.unlearn.Unlearner;
 import dev.pmcj.pmc.unlearn.UnlearningMethod;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** Builds an unlearning method by name, with the baselines' constants of pmc.md section 4. */
@@ -34,5 +36,16 @@ public final class Methods {
             case "idk" -> new Idk(model, d.forget(), d.retain(), d.refusals(), lambda);
             default -> throw new IllegalArgumentException("unknown method '" + name + "' (" + String.join(", ", NAMES) + ")");
         };
+    }
+
+    /**
+     * The trainer's settings for method {@code name}: PMC's own, or for a baseline its epochs and peak rate
+     * with PMC's forget batch and weight decay and no gradient accumulation.
+     */
+    public static Unlearner.Settings trainerSettings(String name, PmcConfig pmc, int baselineEpochs, float baselineLr,
+                                                     long seed, Path checkpoints) {
+        return name.equals("pmc")
+                ? Unlearner.Settings.of(pmc, seed, checkpoints)
+                : new Unlearner.Settings(baselineEpochs, pmc.forgetBatch(), 1, baselineLr, pmc.weightDecay(), seed, checkpoints);
     }
 }

@@ -32,6 +32,11 @@ public record RunReport(String title, String intro, Map<String, ModelEvaluation>
             "forget_loss", "Forget loss (true answers, measured only)",
             "retain_loss", "Retain loss");
 
+    /** Wall-clock seconds since {@code startNanos} (a {@link System#nanoTime()} reading): a stage's entry in {@code seconds}. */
+    public static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
     public static Map<String, ModelMetrics> metrics(Map<String, ModelEvaluation> models) {
         Map<String, ModelMetrics> m = new LinkedHashMap<>();
         models.forEach((name, e) -> m.put(name, e.metrics()));

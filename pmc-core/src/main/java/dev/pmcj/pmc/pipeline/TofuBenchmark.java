@@ -88,11 +88,8 @@ public final class TofuBenchmark {
             t = System.nanoTime();
             QaModel model = Training.copyOf(finetuned);
             UnlearningMethod method = Methods.create(name, settings.pmc(), model, data);
-            Path checkpoints = out.resolve("checkpoints").resolve(name);
-            Unlearner.Settings us = name.equals("pmc")
-                    ? Unlearner.Settings.of(settings.pmc(), settings.fineTune().seed(), checkpoints)
-                    : new Unlearner.Settings(settings.baselineEpochs(), settings.pmc().forgetBatch(), 1, settings.baselineLr(),
-                    settings.pmc().weightDecay(), settings.fineTune().seed(), checkpoints);
+            Unlearner.Settings us = Methods.trainerSettings(name, settings.pmc(), settings.baselineEpochs(), settings.baselineLr(),
+                    settings.fineTune().seed(), out.resolve("checkpoints").resolve(name));
             r.histories().put(name, Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress));
             ModelFolder.save(model, out.resolve("models").resolve(name));
             r.models().put(name, evaluate(evaluator, tofu, reference, model, data));
@@ -124,23 +121,19 @@ public final class TofuBenchmark {
                 settings.arch(), settings.fineTune(), backend, progress);
         ModelFolder.save(ft.model(), dir);
         r.fineTuneLosses().put(name, ft.losses());
-        r.seconds().put("fine_tune_" + name, seconds(t));
+        r.seconds().put("fine_tune_" + name, RunReport.secondsSince(t));
         log.accept(String.format("%s: fine-tuned %d parameters (vocabulary %d), final loss %.3f", name,
                 ft.model().decoder().parameters().size(), tok.vocabSize(), ft.losses().getLast()));
         return ft.model();
     }
 
     private void done(Result r, String stage, long start, Consumer<Result> partial) {
-        r.seconds().put(stage, seconds(start));
+        r.seconds().put(stage, RunReport.secondsSince(start));
         String name = stage.startsWith("evaluate_") ? stage.substring("evaluate_".length()) : stage;
         var m = r.models().get(name).metrics();
         log.accept(String.format("%s: unlearn quality %.3f, utility %.3f, forget quality %.3g, model utility %.3f (%.0f s)", name,
                 m.unlearnQuality(), m.utility(), m.extra().get("tofu_forget_quality"), m.extra().get("tofu_model_utility"),
                 r.seconds().get(stage)));
         partial.accept(r);
-    }
-
-    private static double seconds(long start) {
-        return (System.nanoTime() - start) / 1e9;
     }
 }
