@@ -5,6 +5,8 @@ package dev.pmcj.pmc.cli;
  * and exits with status 2; the stack trace appears only with {@code --debug}.
  */
 public class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public UserError(String message) {
         super(message);
     }

@@ -111,7 +111,7 @@ public final class QaModel {
             int end = Math.min(n, start + 32);
             Batch b = batch(questions.subList(start, end), answers.subList(start, end));
             float[] losses;
-            try (var scope = tape.noGrad()) {
+            try (var _ = tape.noGrad()) {
                 losses = decoder.tokenLosses(tape, b, 0f).value().toHost();
             }
             int[] targets = b.targets();

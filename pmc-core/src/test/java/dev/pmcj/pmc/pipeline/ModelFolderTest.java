@@ -24,7 +24,7 @@ class ModelFolderTest {
 
     private static float[] logits(QaModel model, int[] ids) {
         Tape tape = new Tape(model.decoder().parameters().backend());
-        try (var scope = tape.noGrad()) {
+        try (var _ = tape.noGrad()) {
             return model.decoder().logits(tape, ids, 1, ids.length).value().toHost();
         }
     }

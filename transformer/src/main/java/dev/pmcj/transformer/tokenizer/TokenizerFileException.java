@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 /** A tokenizer file that cannot be used: the message names the file and the problem. */
 public final class TokenizerFileException extends IOException {
+    private static final long serialVersionUID = 1L;
     private final transient Path file;
 
     public TokenizerFileException(Path file, String problem) {

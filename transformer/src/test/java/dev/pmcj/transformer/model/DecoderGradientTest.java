@@ -67,7 +67,7 @@ class DecoderGradientTest {
         moved[i] += delta;
         b.fromHost(moved, model.parameters().params());
         Tape tape = new Tape(b);
-        try (var ignored = tape.noGrad()) {
+        try (var _ = tape.noGrad()) {
             return model.meanLoss(tape, batch, 0.1f).value().item();
         } finally {
             b.fromHost(values, model.parameters().params());

@@ -25,7 +25,7 @@ class DecoderLossTest {
         Batch batch = Batch.of(List.of(new int[]{1, 2}, new int[]{3, 4, 5}), List.of(new int[]{6, 7, 8}, new int[]{9}), 0, 16);
         float s = 0.2f;
         Tape tape = new Tape(b);
-        try (var ignored = tape.noGrad()) {
+        try (var _ = tape.noGrad()) {
             float[] logits = model.logits(tape, batch.tokens(), batch.batch(), batch.seqLen()).value().toHost();
             float[] losses = model.tokenLosses(tape, batch, s).value().toHost();
             float mean = model.meanLoss(tape, batch, s).value().item();
