@@ -23,8 +23,4 @@ record Template(String text) {
     String fillOnly(String keep, String value) {
         return text.replace("{" + keep + "}", value).replaceAll("\\{\\w+}", "").replaceAll(" +", " ");
     }
-
-    boolean uses(String slot) {
-        return text.contains("{" + slot + "}");
-    }
 }

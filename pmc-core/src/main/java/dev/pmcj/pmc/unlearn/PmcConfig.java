@@ -46,9 +46,4 @@ public record PmcConfig(float lambda, float temperature, float topP, int samples
         return new PmcConfig(lambda, temperature, topP, samples, epochs, forgetBatch, gradAccum, maxTotalLength, lr,
                 weightDecay, selection, minWords);
     }
-
-    public PmcConfig withLr(float lr) {
-        return new PmcConfig(lambda, temperature, topP, samples, epochs, forgetBatch, gradAccum, maxTotalLength, lr,
-                weightDecay, selection, minWords);
-    }
 }
