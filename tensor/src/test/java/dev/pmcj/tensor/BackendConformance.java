@@ -341,6 +341,18 @@ public abstract class BackendConformance {
                               @ForAll @IntRange(min = 0, max = 20) int extraKeys, @ForAll @IntRange(min = 1, max = 3) int kv,
                               @ForAll @IntRange(min = 1, max = 3) int group, @ForAll @IntRange(min = 1, max = 40) int d,
                               @ForAll long seed) {
+        checkAttention(batch, t, extraKeys, kv, group, d, seed);
+    }
+
+    /** Head size 8 (stories260K) has a one-vector path on the CPU backend; long caches, odd and even. */
+    @Property(tries = 30)
+    void attentionWithEightWideHeads(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 4) int t,
+                                     @ForAll @IntRange(min = 0, max = 90) int extraKeys, @ForAll @IntRange(min = 1, max = 3) int kv,
+                                     @ForAll @IntRange(min = 1, max = 3) int group, @ForAll long seed) {
+        checkAttention(batch, t, extraKeys, kv, group, 8, seed);
+    }
+
+    private void checkAttention(int batch, int t, int extraKeys, int kv, int group, int d, long seed) {
         Random rnd = new Random(seed);
         int s = t + extraKeys, h = kv * group;
         int[] qPos = new int[batch * t];

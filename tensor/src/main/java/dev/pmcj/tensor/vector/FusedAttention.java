@@ -2,6 +2,9 @@ package dev.pmcj.tensor.vector;
 
 import dev.pmcj.tensor.Checks;
 import dev.pmcj.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Causal grouped-query attention fused per head: scores, softmax and the weighted sum of values for
@@ -13,6 +16,10 @@ import dev.pmcj.tensor.Tensor;
 final class FusedAttention {
     /** Below this many multiply-adds the work stays on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 16;
+    /** Heads of exactly this species' length take the one-vector path. */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    /** Whether the hardware has 256-bit vectors (else the 8-lane species would be emulated). */
+    private static final boolean ONE_VECTOR_HEADS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
 
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
 
@@ -49,27 +56,64 @@ final class FusedAttention {
         int q0 = q.offset(), k0 = k.offset(), v0 = v.offset(), o0 = out.offset(), l0 = lse.offset();
         int d = dm.d;
         float scale = (float) (1 / Math.sqrt(d));
+        int stride = dm.kv * d;
+        boolean oneVector = d == S8.length() && ONE_VECTOR_HEADS;
         Parallel.forEach(dm.b * dm.h, dm.work() >= PARALLEL_MIN, item -> {
             int b = item / dm.h, h = item % dm.h, g = h / dm.group();
             for (int t = 0; t < dm.t; t++) {
                 int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
+                int kBase = k0 + (b * dm.s * dm.kv + g) * d, vBase = v0 + (b * dm.s * dm.kv + g) * d;
                 float[] sc = row(pos + 1);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j <= pos; j++) {
-                    int ki = ((b * dm.s + j) * dm.kv + g) * d;
-                    float s = VectorMath.dot(qs, q0 + qi, ks, k0 + ki, d) * scale;
-                    sc[j] = s;
-                    max = Math.max(max, s);
-                }
+                float max = oneVector
+                        ? scores8(qs, q0 + qi, scale, ks, kBase, stride, pos + 1, sc)
+                        : scores(qs, q0 + qi, scale, ks, kBase, stride, d, pos + 1, sc);
                 float sum = VectorMath.expShifted(sc, 0, max, sc, 0, pos + 1), inv = 1f / sum;
-                java.util.Arrays.fill(os, o0 + qi, o0 + qi + d, 0f);
-                for (int j = 0; j <= pos; j++) {
-                    int vi = ((b * dm.s + j) * dm.kv + g) * d;
-                    VectorMath.axpy(sc[j] * inv, vs, v0 + vi, os, o0 + qi, d);
-                }
+                if (oneVector) weighted8(sc, inv, vs, vBase, stride, pos + 1, os, o0 + qi);
+                else weighted(sc, inv, vs, vBase, stride, d, pos + 1, os, o0 + qi);
                 ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
             }
         });
+    }
+
+    /** {@code sc[j] = q.k_j / sqrt(D)} for keys {@code j < n} at {@code k[base + j*stride]}; returns their max. */
+    private static float scores(float[] q, int qi, float scale, float[] k, int base, int stride, int d, int n, float[] sc) {
+        for (int j = 0; j < n; j++) sc[j] = VectorMath.dot(q, qi, k, base + j * stride, d) * scale;
+        // The max afterwards, vectorised: Math.max in the loop chains every key behind the last.
+        return VectorMath.max(sc, 0, n);
+    }
+
+    /** {@code out = inv * sum_j sc[j] v_j}. */
+    private static void weighted(float[] sc, float inv, float[] v, int base, int stride, int d, int n, float[] out, int oi) {
+        java.util.Arrays.fill(out, oi, oi + d, 0f);
+        for (int j = 0; j < n; j++) VectorMath.axpy(sc[j] * inv, v, base + j * stride, out, oi, d);
+    }
+
+    /**
+     * {@link #scores} for a head that is exactly one 8-lane vector (stories260K): the scaled query
+     * stays in a register and each key costs one load, one multiply and one lane sum, where the
+     * general dot pays loop set-up and a tail per key.
+     */
+    private static float scores8(float[] q, int qi, float scale, float[] k, int base, int stride, int n, float[] sc) {
+        FloatVector qv = FloatVector.fromArray(S8, q, qi).mul(scale);
+        for (int j = 0; j < n; j++) {
+            sc[j] = qv.mul(FloatVector.fromArray(S8, k, base + j * stride)).reduceLanes(VectorOperators.ADD);
+        }
+        return VectorMath.max(sc, 0, n);
+    }
+
+    /**
+     * {@link #weighted} for one-vector heads: the output row stays in two register accumulators
+     * (alternating keys, to hide the FMA latency) instead of a load and store per key.
+     */
+    private static void weighted8(float[] sc, float inv, float[] v, int base, int stride, int n, float[] out, int oi) {
+        FloatVector a0 = FloatVector.zero(S8), a1 = FloatVector.zero(S8);
+        int j = 0;
+        for (; j + 1 < n; j += 2) {
+            a0 = FloatVector.fromArray(S8, v, base + j * stride).fma(FloatVector.broadcast(S8, sc[j]), a0);
+            a1 = FloatVector.fromArray(S8, v, base + (j + 1) * stride).fma(FloatVector.broadcast(S8, sc[j + 1]), a1);
+        }
+        if (j < n) a0 = FloatVector.fromArray(S8, v, base + j * stride).fma(FloatVector.broadcast(S8, sc[j]), a0);
+        a0.add(a1).mul(inv).intoArray(out, oi);
     }
 
     /**
