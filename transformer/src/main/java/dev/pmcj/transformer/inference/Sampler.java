@@ -38,6 +38,10 @@ public final class Sampler {
             Arrays.setAll(all, i -> i);
             return all;
         }
+        if (cfg.topK() == 0 || cfg.topK() >= logits.length) {
+            int[] nucleus = nucleus(logits, cfg.topP(), cfg.temperature());
+            if (nucleus != null) return nucleus;
+        }
         int[] order = sortedDescending(logits);
         int k = cfg.topK() > 0 ? Math.min(cfg.topK(), order.length) : order.length;
         int[] kept = Arrays.copyOf(order, k);
@@ -65,16 +69,69 @@ public final class Sampler {
         return p;
     }
 
+    /** Per-thread buffers of {@link #nucleus}, grown to the vocabulary once. */
+    private static final class Scratch {
+        double[] weights = new double[0];
+        long[] keys = new long[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * The top-p set without sorting the whole vocabulary. A token whose probability lies below
+     * {@code (1 - p) / (n - 1)} is never needed: all such tokens together hold less than {@code 1 - p},
+     * so the more likely ones reach {@code p} first. Only those are sorted (a few dozen of
+     * stories260K's 512 at p 0.9). Null when that bound does not apply ({@code p < 1/n}, NaN) or
+     * rounding leaves them short of p; the caller then sorts everything.
+     */
+    private static int[] nucleus(float[] logits, float topP, float temperature) {
+        int n = logits.length;
+        Scratch s = SCRATCH.get();
+        if (s.weights.length < n) {
+            s.weights = new double[n];
+            s.keys = new long[n];
+        }
+        double[] w = s.weights;
+        long[] keys = s.keys;
+        double max = Double.NEGATIVE_INFINITY, total = 0;
+        for (float l : logits) max = Math.max(max, l);
+        for (int i = 0; i < n; i++) {
+            w[i] = Math.exp((logits[i] - max) / temperature);
+            total += w[i];
+        }
+        double cutoff = n > 1 ? (1 - topP) * total / (n - 1) : 0;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (w[i] >= cutoff) keys[m++] = key(logits[i], i);
+        }
+        Arrays.sort(keys, 0, m);
+        double cumulative = 0;
+        for (int r = 0; r < m; r++) {
+            cumulative += w[(int) keys[r]] / total;
+            if (cumulative >= topP) {
+                int[] kept = new int[r + 1];
+                for (int i = 0; i <= r; i++) kept[i] = (int) keys[i];
+                return kept;
+            }
+        }
+        return null;
+    }
+
     /** Token ids by descending logit, ties by ascending id, via one primitive sort of packed keys. */
     private static int[] sortedDescending(float[] logits) {
         long[] keys = new long[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            keys[i] = ((long) ~orderedBits(logits[i]) << 32) | i;
+            keys[i] = key(logits[i], i);
         }
         Arrays.sort(keys);
         int[] order = new int[keys.length];
         for (int i = 0; i < keys.length; i++) order[i] = (int) keys[i];
         return order;
+    }
+
+    /** A long whose ascending order is descending logit, then ascending id. */
+    private static long key(float logit, int id) {
+        return ((long) ~orderedBits(logit) << 32) | id;
     }
 
     /** An int whose signed order is the float's numeric order (NaN sorts highest). */

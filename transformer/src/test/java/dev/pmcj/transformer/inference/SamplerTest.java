@@ -89,4 +89,24 @@ class SamplerTest {
         int sampled = Sampler.sample(logits, c, new SplittableRandom(values.hashCode()));
         assertTrue(in[sampled], "sampled " + sampled + " outside the candidates");
     }
+
+    /** Top-p alone sorts only the tokens that can matter; the result is still the full sort's prefix. */
+    @Property(tries = 200)
+    void topPEqualsThePrefixOfTheFullSort(@ForAll @Size(min = 1, max = 600) List<@FloatRange(min = -12, max = 12) Float> values,
+                                         @ForAll @FloatRange(min = 0.01f, max = 0.99f) float topP,
+                                         @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature) {
+        float[] logits = new float[values.size()];
+        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> logits[x] != logits[y] ? Float.compare(logits[y], logits[x]) : Integer.compare(x, y));
+        double max = logits[order[0]], total = 0;
+        for (float l : logits) total += Math.exp((l - max) / temperature);
+        int size = 0;
+        double cumulative = 0;
+        while (size < order.length && cumulative < topP) cumulative += Math.exp((logits[order[size++]] - max) / temperature) / total;
+        int[] expected = new int[size];
+        for (int i = 0; i < size; i++) expected[i] = order[i];
+        assertArrayEquals(expected, Sampler.candidates(logits, cfg(temperature, topP, 0)));
+    }
 }
