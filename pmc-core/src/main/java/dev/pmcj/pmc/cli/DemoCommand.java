@@ -31,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--methods", split = ",", description = "Methods to run (default: pmc,ga,npo; also graddiff, simnpo, idk).")
     List<String> methods;
 
-    @Option(names = "--authors", description = "Fictitious authors to generate (default: 100).")
+    @Option(names = "--authors", description = "Fictitious authors to generate (default: 60).")
     Integer authors;
 
     @Option(names = "--finetune-epochs", description = "Fine-tuning epochs (default: from the demo settings).")
@@ -58,9 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
             result = new Demo(settings, backend, out, msg -> System.err.println("pmc demo: " + msg), progress).run();
         }
         DemoOutput.write(out, settings, backend.name(), result);
-        result.metrics().forEach((name, m) -> System.out.printf("%-10s unlearn_quality %.3f  utility %.3f  sampling_attack_rouge %.3f%n",
-                name, m.unlearnQuality(), m.utility(), m.samplingAttackRouge()));
-        System.out.println("wrote " + out.resolve("metrics.json") + " and " + out.resolve("report.html"));
+        Summary.print(result.metrics(), out);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.data;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +30,20 @@ public record UnlearningData(String name, List<QaItem> fineTune, List<QaItem> fo
         worldFacts = List.copyOf(worldFacts);
         realAuthors = List.copyOf(realAuthors);
         refusals = List.copyOf(refusals);
+    }
+
+    /**
+     * The same experiment with each general-knowledge, real-author and refusal item repeated {@code weight}
+     * times in the retain pool, so unlearning's random retain partners anchor these small sets as often as
+     * the many retained authors (pmc.md section 7: unanchored, they drift).
+     */
+    public UnlearningData withGeneralRetainWeight(int weight) {
+        if (weight < 1) throw new IllegalArgumentException("general retain weight must be >= 1, got " + weight);
+        List<QaItem> pool = new ArrayList<>(retain);
+        for (int w = 1; w < weight; w++) {
+            for (QaItem q : retain) if (q.kind() != QaItem.Kind.AUTHOR) pool.add(q);
+        }
+        return new UnlearningData(name, fineTune, forget, pool, retainEval, holdout, worldFacts, realAuthors, refusals);
     }
 
     /** The PMC input: forget questions only. */

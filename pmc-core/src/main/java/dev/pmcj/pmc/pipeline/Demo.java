@@ -44,7 +44,7 @@ public final class Demo {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         AuthorData authors = AuthorGenerator.generate(settings.data());
-        UnlearningData data = authors.split(settings.splitPercent());
+        UnlearningData data = authors.split(settings.splitPercent()).withGeneralRetainWeight(settings.generalRetainWeight());
         Tokenizer tokenizer = Vocabulary.train(data, settings.vocabSize());
         log.accept(String.format("data: %d fine-tuning items, %d forget, %d retain; vocabulary %d tokens",
                 data.fineTune().size(), data.forget().size(), data.retain().size(), tokenizer.vocabSize()));
