@@ -29,16 +29,14 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     private final byte[][] pieces;
     private final float[] scores;
-    private final int maxTokenLength;
     /** Vocabulary bytes as ISO-8859-1 strings (one char per byte) -> first id with those bytes. */
     private final Map<String, Integer> ids;
     private final int[] byteOfId;
     private final MergeTable merges;
 
-    private Llama2cTokenizer(byte[][] pieces, float[] scores, int maxTokenLength) {
+    private Llama2cTokenizer(byte[][] pieces, float[] scores) {
         this.pieces = pieces;
         this.scores = scores;
-        this.maxTokenLength = maxTokenLength;
         ids = HashMap.newHashMap(pieces.length);
         Map<String, List<Integer>> allIds = new HashMap<>();
         byteOfId = new int[pieces.length];
@@ -107,7 +105,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         }
         float[] s = new float[scores.size()];
         for (int i = 0; i < s.length; i++) s[i] = scores.get(i);
-        return new Llama2cTokenizer(pieces.toArray(byte[][]::new), s, maxLen);
+        return new Llama2cTokenizer(pieces.toArray(byte[][]::new), s);
     }
 
     @Override
@@ -189,10 +187,6 @@ public final class Llama2cTokenizer implements Tokenizer {
     public float score(int id) {
         checkId(id);
         return scores[id];
-    }
-
-    public int maxTokenLength() {
-        return maxTokenLength;
     }
 
     private void checkId(int id) {

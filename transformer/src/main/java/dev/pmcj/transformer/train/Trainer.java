@@ -29,7 +29,6 @@ public final class Trainer {
     private final Tape tape;
     private int pendingMicroSteps;
     private float lastLoss = Float.NaN;
-    private float lastGradNorm = Float.NaN;
 
     public Trainer(Decoder model, Optimizer optimizer, Schedule schedule, int accumulation, float maxGradNorm) {
         if (accumulation <= 0) throw new IllegalArgumentException("Trainer: accumulation " + accumulation + " must be positive");
@@ -67,9 +66,9 @@ public final class Trainer {
         lastLoss = value;
         if (++pendingMicroSteps == accumulation) {
             if (maxGradNorm > 0f) {
-                lastGradNorm = params.clipGradNorm(maxGradNorm);
-                if (!Float.isFinite(lastGradNorm)) {
-                    throw new NonFiniteLossException("gradient norm is " + lastGradNorm + " at optimizer step " + optimizer.steps());
+                float norm = params.clipGradNorm(maxGradNorm);
+                if (!Float.isFinite(norm)) {
+                    throw new NonFiniteLossException("gradient norm is " + norm + " at optimizer step " + optimizer.steps());
                 }
             }
             optimizer.step(params, schedule.lr(optimizer.steps()));
@@ -85,10 +84,6 @@ public final class Trainer {
 
     public Optimizer optimizer() {
         return optimizer;
-    }
-
-    public Schedule schedule() {
-        return schedule;
     }
 
     public int accumulation() {
@@ -108,10 +103,5 @@ public final class Trainer {
     /** The loss of the last micro-step (NaN before the first). */
     public float lastLoss() {
         return lastLoss;
-    }
-
-    /** Global gradient norm before clipping at the last optimizer step (NaN when clipping is off). */
-    public float lastGradNorm() {
-        return lastGradNorm;
     }
 }
