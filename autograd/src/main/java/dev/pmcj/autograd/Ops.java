@@ -11,7 +11,6 @@ import dev.pmcj.autograd.ops.Embedding;
 import dev.pmcj.autograd.ops.LayerNorm;
 import dev.pmcj.autograd.ops.Linear;
 import dev.pmcj.autograd.ops.LogSigmoid;
-import dev.pmcj.autograd.ops.LogSoftmax;
 import dev.pmcj.autograd.ops.MatMul;
 import dev.pmcj.autograd.ops.Reduce;
 import dev.pmcj.autograd.ops.Reshape;
@@ -77,7 +76,7 @@ public final class Ops {
 
     // last-axis kernels
     public static Var softmax(Tape t, Var x) { return Softmax.apply(t, x); }
-    public static Var logSoftmax(Tape t, Var x) { return LogSoftmax.apply(t, x); }
+    public static Var logSoftmax(Tape t, Var x) { return Softmax.log(t, x); }
     /** {@code beta} may be null. */
     public static Var layerNorm(Tape t, Var x, Var gamma, Var beta, float eps) { return LayerNorm.apply(t, x, gamma, beta, eps); }
     public static Var rmsNorm(Tape t, Var x, Var gamma, float eps) { return RmsNorm.apply(t, x, gamma, eps); }
