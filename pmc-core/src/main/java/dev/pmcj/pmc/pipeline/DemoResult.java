@@ -2,8 +2,6 @@ package dev.pmcj.pmc.pipeline;
 
 import dev.pmcj.pmc.eval.ModelEvaluation;
 import dev.pmcj.pmc.eval.ModelMetrics;
-
-import java.util.LinkedHashMap;
 import dev.pmcj.pmc.unlearn.Unlearner.EpochRecord;
 
 import java.util.List;
@@ -22,8 +20,6 @@ public record DemoResult(Map<String, ModelEvaluation> models, Map<String, List<E
                          List<Double> fineTuneLosses, double ignoranceFloor, Map<String, Double> seconds) {
 
     public Map<String, ModelMetrics> metrics() {
-        Map<String, ModelMetrics> m = new LinkedHashMap<>();
-        models.forEach((name, e) -> m.put(name, e.metrics()));
-        return m;
+        return RunReport.metrics(models);
     }
 }
