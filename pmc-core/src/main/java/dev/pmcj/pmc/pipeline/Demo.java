@@ -9,7 +9,6 @@ import dev.pmcj.pmc.model.QaModel;
 import dev.pmcj.pmc.unlearn.Unlearner;
 import dev.pmcj.pmc.unlearn.UnlearningMethod;
 import dev.pmcj.tensor.Backend;
-import dev.pmcj.transformer.model.Decoder;
 import dev.pmcj.transformer.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -45,26 +44,27 @@ public final class Demo {
         long t0 = System.nanoTime();
         AuthorData authors = AuthorGenerator.generate(settings.data());
         UnlearningData data = authors.split(settings.splitPercent()).withGeneralRetainWeight(settings.generalRetainWeight());
-        Tokenizer tokenizer = Vocabulary.train(data, settings.vocabSize());
+        Tokenizer tokenizer = Vocabulary.train(data, settings.architecture().vocab());
         log.accept(String.format("data: %d fine-tuning items, %d forget, %d retain; vocabulary %d tokens",
                 data.fineTune().size(), data.forget().size(), data.retain().size(), tokenizer.vocabSize()));
-        seconds.put("data_and_vocabulary", elapsed(t0));
+        seconds.put("data_and_vocabulary", RunReport.secondsSince(t0));
 
         long t1 = System.nanoTime();
-        Decoder decoder = new Decoder(settings.modelConfig(), Decoder.newParameters(settings.modelConfig(), backend));
-        decoder.initialize(settings.seed());
-        QaModel finetuned = new QaModel(decoder, tokenizer);
-        List<Double> ftLoss = FineTune.run(finetuned, data.fineTune(), settings.fineTune(), progress);
-        seconds.put("fine_tune", elapsed(t1));
+        Training.FineTuned fineTuned = Training.fromScratch(data.fineTune(), tokenizer, settings.architecture(),
+                settings.fineTune(), backend, progress);
+        QaModel finetuned = fineTuned.model();
+        List<Double> ftLoss = fineTuned.losses();
+        seconds.put("fine_tune", RunReport.secondsSince(t1));
         keep("finetuned", finetuned);
-        log.accept(String.format("fine-tuned %d parameters, final loss %.3f", decoder.parameters().size(), ftLoss.getLast()));
+        log.accept(String.format("fine-tuned %d parameters, final loss %.3f", finetuned.decoder().parameters().size(),
+                ftLoss.getLast()));
 
         ModelEvaluator evaluator = new ModelEvaluator(settings.eval());
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         Map<String, List<Unlearner.EpochRecord>> histories = new LinkedHashMap<>();
         long t2 = System.nanoTime();
         models.put("finetuned", evaluator.evaluate(finetuned, data));
-        seconds.put("evaluate_finetuned", elapsed(t2));
+        seconds.put("evaluate_finetuned", RunReport.secondsSince(t2));
         double floor = authors.ignoranceFloor(data.forget());
         log.accept(String.format("finetuned: unlearn quality %.3f (ignorance floor %.3f), utility %.3f",
                 models.get("finetuned").metrics().unlearnQuality(), floor, models.get("finetuned").metrics().utility()));
@@ -73,15 +73,12 @@ public final class Demo {
             long tm = System.nanoTime();
             QaModel model = Training.copyOf(finetuned);
             UnlearningMethod method = Methods.create(name, settings.pmc(), model, data);
-            Unlearner.Settings us = name.equals("pmc")
-                    ? Unlearner.Settings.of(settings.pmc(), settings.seed(), out.resolve("checkpoints").resolve(name))
-                    : new Unlearner.Settings(settings.baselineEpochs(), settings.pmc().forgetBatch(), 1, settings.baselineLr(),
-                    settings.pmc().weightDecay(), settings.seed(), out.resolve("checkpoints").resolve(name));
-            histories.put(name, Unlearner.run(method, model.decoder(), data.retain().size(), us,
-                    epoch -> UnlearnProbe.measure(method, model, data, settings.eval().maxTotalLength()), progress));
+            Unlearner.Settings us = Methods.trainerSettings(name, settings.pmc(), settings.baselineEpochs(),
+                    settings.baselineLr(), settings.seed(), out.resolve("checkpoints").resolve(name));
+            histories.put(name, Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress));
             keep(name, model);
             models.put(name, evaluator.evaluate(model, data));
-            seconds.put(name, elapsed(tm));
+            seconds.put(name, RunReport.secondsSince(tm));
             log.accept(String.format("%s: unlearn quality %.3f, utility %.3f (%.0f s)", name,
                     models.get(name).metrics().unlearnQuality(), models.get(name).metrics().utility(), seconds.get(name)));
         }
@@ -95,9 +92,5 @@ public final class Demo {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model " + name, e);
         }
-    }
-
-    private static double elapsed(long start) {
-        return (System.nanoTime() - start) / 1e9;
     }
 }

@@ -41,7 +41,7 @@ public final class DemoOutput {
                         + "Unlearn quality = 1 - mean ROUGE-L recall on forget and paraphrased forget; utility = mean recall on a "
                         + "retain sample, world facts and real authors. A model that only copies the author's name into the answer "
                         + "template scores unlearn quality %s (the ignorance floor).",
-                s.layers(), s.dim(), s.vocabSize(), s.data().authors(), ReportHtml.fmt(r.ignoranceFloor())));
+                s.architecture().layers(), s.architecture().dim(), s.architecture().vocab(), s.data().authors(), ReportHtml.fmt(r.ignoranceFloor())));
         html.heading("Results").metricsTable(r.metrics());
         html.plot(ReportHtml.uqVsUtility(r.metrics()));
         html.heading("Training dynamics");

@@ -3,7 +3,6 @@ package dev.pmcj.pmc.pipeline;
 import dev.pmcj.pmc.data.AuthorDataConfig;
 import dev.pmcj.pmc.eval.EvalSettings;
 import dev.pmcj.pmc.unlearn.PmcConfig;
-import dev.pmcj.transformer.model.ModelConfig;
 
 import java.util.List;
 
@@ -13,9 +12,9 @@ import java.util.List;
  * smoothing 0.1, PMC at temperature 1.0 with lambda 2 and n 5). {@code generalRetainWeight} repeats the
  * small general-knowledge sets in the retain pool (see {@link dev.pmcj.pmc.data.UnlearningData#withGeneralRetainWeight}).
  */
-public record DemoSettings(AuthorDataConfig data, int splitPercent, int generalRetainWeight, int vocabSize, int layers,
-                           int dim, int heads, int context, FineTune.Settings fineTune, PmcConfig pmc,
-                           int baselineEpochs, float baselineLr, List<String> methods, EvalSettings eval, long seed) {
+public record DemoSettings(AuthorDataConfig data, int splitPercent, int generalRetainWeight, Architecture architecture,
+                           FineTune.Settings fineTune, PmcConfig pmc, int baselineEpochs, float baselineLr,
+                           List<String> methods, EvalSettings eval, long seed) {
 
     /** Authors of the demo: 60 keeps fine-tuning to a few minutes on 2 cores; forget10 is then 6 authors. */
     public static final int AUTHORS = 60;
@@ -23,7 +22,7 @@ public record DemoSettings(AuthorDataConfig data, int splitPercent, int generalR
     public static DemoSettings defaults(long seed) {
         AuthorDataConfig d = AuthorDataConfig.DEFAULT.withSeed(seed);
         return new DemoSettings(new AuthorDataConfig(AUTHORS, d.factsPerAuthor(), d.perturbedPerFact(), d.worldFacts(),
-                d.realAuthors(), d.refusalItems(), seed), 10, 4, 1024, 2, 128, 4, 96,
+                d.realAuthors(), d.refusalItems(), seed), 10, 4, new Architecture(1024, 2, 128, 4, 96),
                 new FineTune.Settings(20, 32, 2e-3f, 0.01f, 0.1f, seed),
                 PmcConfig.demo(), 5, 1e-3f, List.of("pmc", "ga", "npo"),
                 EvalSettings.reference().withAttackSamples(20).withMaxTotalLength(96), seed);
@@ -32,23 +31,20 @@ public record DemoSettings(AuthorDataConfig data, int splitPercent, int generalR
     public DemoSettings withAuthors(int authors) {
         AuthorDataConfig d = new AuthorDataConfig(authors, data.factsPerAuthor(), data.perturbedPerFact(), data.worldFacts(),
                 data.realAuthors(), data.refusalItems(), data.seed());
-        return new DemoSettings(d, splitPercent, generalRetainWeight, vocabSize, layers, dim, heads, context, fineTune, pmc, baselineEpochs,
+        return new DemoSettings(d, splitPercent, generalRetainWeight, architecture, fineTune, pmc, baselineEpochs,
                 baselineLr, methods, eval, seed);
     }
 
     public DemoSettings withEpochs(int fineTuneEpochs, int pmcEpochs) {
         FineTune.Settings f = new FineTune.Settings(fineTuneEpochs, fineTune.batch(), fineTune.lr(), fineTune.weightDecay(),
                 fineTune.labelSmoothing(), fineTune.seed());
-        return new DemoSettings(data, splitPercent, generalRetainWeight, vocabSize, layers, dim, heads, context, f, pmc.withEpochs(pmcEpochs),
+        return new DemoSettings(data, splitPercent, generalRetainWeight, architecture, f, pmc.withEpochs(pmcEpochs),
                 baselineEpochs, baselineLr, methods, eval, seed);
     }
 
     public DemoSettings withMethods(List<String> m) {
-        return new DemoSettings(data, splitPercent, generalRetainWeight, vocabSize, layers, dim, heads, context, fineTune, pmc, baselineEpochs,
+        return new DemoSettings(data, splitPercent, generalRetainWeight, architecture, fineTune, pmc, baselineEpochs,
                 baselineLr, List.copyOf(m), eval, seed);
     }
 
-    public ModelConfig modelConfig() {
-        return ModelConfig.gpt2(layers, dim, heads, vocabSize, context);
-    }
 }

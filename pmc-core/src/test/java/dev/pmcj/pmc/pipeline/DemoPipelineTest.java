@@ -21,7 +21,7 @@ class DemoPipelineTest {
 
     @Test
     void tinyDemoWritesMetricsForEveryModelAndAReport(@TempDir Path out) throws Exception {
-        DemoSettings tiny = new DemoSettings(new AuthorDataConfig(10, 2, 1, 4, 2, 4, 3), 10, 2, 300, 1, 16, 2, 96,
+        DemoSettings tiny = new DemoSettings(new AuthorDataConfig(10, 2, 1, 4, 2, 4, 3), 10, 2, new Architecture(300, 1, 16, 2, 96),
                 new FineTune.Settings(1, 8, 3e-3f, 0.01f, 0.1f, 3),
                 new PmcConfig(2f, 1f, 0.95f, 2, 1, 2, 1, 60, 2e-3f, 0.01f, new Selection.Argmin(), 0), 1, 1e-3f,
                 List.of("pmc", "ga", "npo"), EvalSettings.reference().withAttackSamples(2).withMaxTotalLength(60), 3);
