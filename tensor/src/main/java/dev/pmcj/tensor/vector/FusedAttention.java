@@ -47,7 +47,10 @@ final class FusedAttention {
         }
     }
 
-    /** Parallel over (batch, query head); each task writes only its own rows of out and lse. */
+    /**
+     * Parallel over (batch, query head), or (batch, KV head) with all its query heads; each task
+     * writes only its own rows of out and lse.
+     */
     static void forward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
         Dims dm = Dims.of(q, k);
@@ -58,19 +61,25 @@ final class FusedAttention {
         float scale = (float) (1 / Math.sqrt(d));
         int stride = dm.kv * d;
         boolean oneVector = d == S8.length() && ONE_VECTOR_HEADS;
-        Parallel.forEach(dm.b * dm.h, dm.work() >= PARALLEL_MIN, item -> {
-            int b = item / dm.h, h = item % dm.h, g = h / dm.group();
-            for (int t = 0; t < dm.t; t++) {
-                int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
-                int kBase = k0 + (b * dm.s * dm.kv + g) * d, vBase = v0 + (b * dm.s * dm.kv + g) * d;
-                float[] sc = row(pos + 1);
-                float max = oneVector
-                        ? scores8(qs, q0 + qi, scale, ks, kBase, stride, pos + 1, sc)
-                        : scores(qs, q0 + qi, scale, ks, kBase, stride, d, pos + 1, sc);
-                float sum = VectorMath.expShifted(sc, 0, max, sc, 0, pos + 1), inv = 1f / sum;
-                if (oneVector) weighted8(sc, inv, vs, vBase, stride, pos + 1, os, o0 + qi);
-                else weighted(sc, inv, vs, vBase, stride, d, pos + 1, os, o0 + qi);
-                ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
+        // With enough (batch, KV head) pairs to go round, one task takes all query heads of a KV
+        // head, so the second reads that head's keys and values from its own L1 rather than
+        // another core fetching the same lines at the same moment.
+        int perTask = dm.b * dm.kv >= 4 * Parallel.THREADS ? dm.group() : 1, tasksPerBatch = dm.h / perTask;
+        Parallel.forEach(dm.b * tasksPerBatch, dm.work() >= PARALLEL_MIN, item -> {
+            int b = item / tasksPerBatch, h0 = (item % tasksPerBatch) * perTask;
+            int kBase = k0 + (b * dm.s * dm.kv + h0 / dm.group()) * d, vBase = v0 + (b * dm.s * dm.kv + h0 / dm.group()) * d;
+            for (int h = h0; h < h0 + perTask; h++) {
+                for (int t = 0; t < dm.t; t++) {
+                    int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
+                    float[] sc = row(pos + 1);
+                    float max = oneVector
+                            ? scores8(qs, q0 + qi, scale, ks, kBase, stride, pos + 1, sc)
+                            : scores(qs, q0 + qi, scale, ks, kBase, stride, d, pos + 1, sc);
+                    float sum = VectorMath.expShifted(sc, 0, max, sc, 0, pos + 1), inv = 1f / sum;
+                    if (oneVector) weighted8(sc, inv, vs, vBase, stride, pos + 1, os, o0 + qi);
+                    else weighted(sc, inv, vs, vBase, stride, d, pos + 1, os, o0 + qi);
+                    ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
+                }
             }
         });
     }
