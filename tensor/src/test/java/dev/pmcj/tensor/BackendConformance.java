@@ -139,9 +139,9 @@ public abstract class BackendConformance {
         checkMatmul(new Random(seed), batch, m, k, n, transA, transB, sharedB && batch > 0, accumulate);
     }
 
-    /** Matrix-vector shapes (a handful of rows, as in generation) with a long inner or outer axis. */
+    /** Few rows (one stream or a batch of streams in generation) with a long inner or outer axis. */
     @Property(tries = 20)
-    void matmulFewRows(@ForAll @IntRange(min = 1, max = 7) int m, @ForAll @IntRange(min = 1, max = 700) int k,
+    void matmulFewRows(@ForAll @IntRange(min = 1, max = 36) int m, @ForAll @IntRange(min = 1, max = 700) int k,
                        @ForAll @IntRange(min = 1, max = 700) int n, @ForAll boolean transA,
                        @ForAll boolean transB, @ForAll boolean accumulate, @ForAll long seed) {
         checkMatmul(new Random(seed), 0, m, k, n, transA, transB, false, accumulate);

@@ -1,6 +1,7 @@
 package dev.pmcj.tensor.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -30,6 +31,12 @@ final class Gemm {
     static final long DIRECT_MAX = 64 * 64 * 64;
     /** Rows up to this count are matrix-vector shaped: packing B would not pay. */
     static final int DIRECT_ROWS = 4;
+    /**
+     * Up to this many rows, {@code A B^T} with A row-major (decoding a batch of streams: activations
+     * times weights) takes the direct path's dot tiles: packing the weights again every call cost
+     * as much as the arithmetic.
+     */
+    static final int DIRECT_DOT_ROWS = 32;
     /** Below this many multiply-adds in total the hand-off to other threads costs more than it saves. */
     static final long PARALLEL_MIN = 1L << 20;
 
@@ -63,7 +70,7 @@ final class Gemm {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1;
         int bRs = transB ? 1 : n, bCs = transB ? k : 1;
         long macs = (long) m * n * k;
-        boolean direct = macs <= DIRECT_MAX || m <= DIRECT_ROWS;
+        boolean direct = macs <= DIRECT_MAX || m <= DIRECT_ROWS || (transB && !transA && m <= DIRECT_DOT_ROWS);
         boolean parallel = macs * batches >= PARALLEL_MIN;
         // About two parts per thread, so the item counter can rebalance when a core is busy elsewhere;
         // cut the longer side first, keeping parts at least one register tile wide.
@@ -109,24 +116,86 @@ final class Gemm {
                     VectorMath.axpy(a[aOff + i * aRs + p * aCs], b, bOff + p * bRs, c, ci, n);
                 }
             }
+        } else if (aCs == 1) {
+            // B is transposed (columns contiguous) and A row-major: each C element is a dot product
+            // of two contiguous runs; four rows by two columns at a time share their loads.
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                int j = 0;
+                for (; j + 2 <= n; j += 2) {
+                    dots4x2(a, aOff + i * aRs, aRs, b, bOff + j * bCs, bCs, k, c, cOff + i * ldc + j, ldc, accumulate);
+                }
+                dots(a, aOff + i * aRs, aRs, 4, b, bOff + j * bCs, bCs, n - j, k, c, cOff + i * ldc + j, ldc, accumulate);
+            }
+            dots(a, aOff + i * aRs, aRs, m - i, b, bOff, bCs, n, k, c, cOff + i * ldc, ldc, accumulate);
         } else {
-            // B is transposed (columns contiguous): each C element is a dot product over k.
-            float[] row = aCs == 1 ? a : SCRATCH.get().row(k);
+            // B transposed, A transposed too: copy each row of A out, then dot products.
+            float[] row = SCRATCH.get().row(k);
             for (int i = 0; i < m; i++) {
-                int ri;
-                if (aCs == 1) {
-                    ri = aOff + i * aRs;
-                } else {
-                    for (int p = 0; p < k; p++) row[p] = a[aOff + i * aRs + p * aCs];
-                    ri = 0;
-                }
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    float dot = VectorMath.dot(row, ri, b, bOff + j * bCs, k);
-                    c[ci + j] = accumulate ? c[ci + j] + dot : dot;
-                }
+                for (int p = 0; p < k; p++) row[p] = a[aOff + i * aRs + p * aCs];
+                dots(row, 0, 0, 1, b, bOff, bCs, n, k, c, cOff + i * ldc, ldc, accumulate);
             }
         }
+    }
+
+    /** {@code C[0:rows, 0:cols] (+)=} dots of A's rows (contiguous, {@code aRs} apart) with B's columns ({@code bCs} apart). */
+    private static void dots(float[] a, int ao, int aRs, int rows, float[] b, int bo, int bCs, int cols, int k,
+                             float[] c, int co, int ldc, boolean accumulate) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float dot = VectorMath.dot(a, ao + i * aRs, b, bo + j * bCs, k);
+                int ci = co + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + dot : dot;
+            }
+        }
+    }
+
+    /** {@link #dots} for four rows and two columns: 6 loads per 8 FMAs, where one dot at a time needs 2 per FMA. */
+    private static void dots4x2(float[] a, int ao, int aRs, float[] b, int bo, int bCs, int k,
+                                float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        int p = 0;
+        for (; p <= k - L; p += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo + p), b1 = FloatVector.fromArray(S, b, bo + bCs + p);
+            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.fromArray(S, a, ao + aRs + p);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.fromArray(S, a, ao + 2 * aRs + p);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.fromArray(S, a, ao + 3 * aRs + p);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        float d00 = s00.reduceLanes(VectorOperators.ADD), d01 = s01.reduceLanes(VectorOperators.ADD);
+        float d10 = s10.reduceLanes(VectorOperators.ADD), d11 = s11.reduceLanes(VectorOperators.ADD);
+        float d20 = s20.reduceLanes(VectorOperators.ADD), d21 = s21.reduceLanes(VectorOperators.ADD);
+        float d30 = s30.reduceLanes(VectorOperators.ADD), d31 = s31.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float b0 = b[bo + p], b1 = b[bo + bCs + p];
+            float a0 = a[ao + p], a1 = a[ao + aRs + p], a2 = a[ao + 2 * aRs + p], a3 = a[ao + 3 * aRs + p];
+            d00 += a0 * b0;
+            d01 += a0 * b1;
+            d10 += a1 * b0;
+            d11 += a1 * b1;
+            d20 += a2 * b0;
+            d21 += a2 * b1;
+            d30 += a3 * b0;
+            d31 += a3 * b1;
+        }
+        put(c, co, d00, d01, accumulate);
+        put(c, co + ldc, d10, d11, accumulate);
+        put(c, co + 2 * ldc, d20, d21, accumulate);
+        put(c, co + 3 * ldc, d30, d31, accumulate);
+    }
+
+    private static void put(float[] c, int ci, float x, float y, boolean accumulate) {
+        c[ci] = accumulate ? c[ci] + x : x;
+        c[ci + 1] = accumulate ? c[ci + 1] + y : y;
     }
 
     // ---- packed path ---------------------------------------------------------------------------
