@@ -142,12 +142,38 @@ final class Gemm {
     private static void dots(float[] a, int ao, int aRs, int rows, float[] b, int bo, int bCs, int cols, int k,
                              float[] c, int co, int ldc, boolean accumulate) {
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
+            int j = 0;
+            for (; j + 4 <= cols; j += 4) dots1x4(a, ao + i * aRs, b, bo + j * bCs, bCs, k, c, co + i * ldc + j, accumulate);
+            for (; j < cols; j++) {
                 float dot = VectorMath.dot(a, ao + i * aRs, b, bo + j * bCs, k);
                 int ci = co + i * ldc + j;
                 c[ci] = accumulate ? c[ci] + dot : dot;
             }
         }
+    }
+
+    /** One row against four columns (a matrix-vector product: one stream decoding): 5 loads per 4 FMAs. */
+    private static void dots1x4(float[] a, int ao, float[] b, int bo, int bCs, int k, float[] c, int co, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int p = 0;
+        for (; p <= k - L; p += L) {
+            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, bo + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, bo + bCs + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * bCs + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * bCs + p), s3);
+        }
+        float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+        float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float x = a[ao + p];
+            d0 += x * b[bo + p];
+            d1 += x * b[bo + bCs + p];
+            d2 += x * b[bo + 2 * bCs + p];
+            d3 += x * b[bo + 3 * bCs + p];
+        }
+        put(c, co, d0, d1, accumulate);
+        put(c, co + 2, d2, d3, accumulate);
     }
 
     /** {@link #dots} for four rows and two columns: 6 loads per 8 FMAs, where one dot at a time needs 2 per FMA. */
