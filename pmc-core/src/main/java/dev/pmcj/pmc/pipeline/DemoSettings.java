@@ -22,7 +22,7 @@ public record DemoSettings(AuthorDataConfig data, int splitPercent, int generalR
     public static DemoSettings defaults(long seed) {
         AuthorDataConfig d = AuthorDataConfig.DEFAULT.withSeed(seed);
         return new DemoSettings(new AuthorDataConfig(AUTHORS, d.factsPerAuthor(), d.perturbedPerFact(), d.worldFacts(),
-                d.realAuthors(), d.refusalItems(), seed), 10, 4, new Architecture(1024, 2, 128, 4, 96),
+                d.realAuthors(), d.refusalItems(), seed), 10, 8, new Architecture(1024, 2, 128, 4, 96),
                 new FineTune.Settings(20, 32, 2e-3f, 0.01f, 0.1f, seed),
                 PmcConfig.demo(), 5, 1e-3f, List.of("pmc", "ga", "npo"),
                 EvalSettings.reference().withAttackSamples(20).withMaxTotalLength(96), seed);
