@@ -25,15 +25,12 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public Tensor allocate(Shape shape) {
-        return new Tensor(this, new Storage.Host(new float[shape.size()]), shape);
+        return HostTensors.zeros(this, shape);
     }
 
     @Override
     public Tensor fromHost(float[] data, Shape shape) {
-        if (data.length != shape.numel()) {
-            throw new IllegalArgumentException("fromHost: " + data.length + " numbers do not fill shape " + shape);
-        }
-        return new Tensor(this, new Storage.Host(data.clone()), shape);
+        return HostTensors.copyOf(this, data, shape);
     }
 
     @Override

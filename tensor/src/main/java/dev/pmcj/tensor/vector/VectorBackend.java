@@ -2,6 +2,7 @@ package dev.pmcj.tensor.vector;
 
 import dev.pmcj.tensor.AdamWParams;
 import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.HostTensors;
 import dev.pmcj.tensor.BinaryOp;
 import dev.pmcj.tensor.Checks;
 import dev.pmcj.tensor.ReduceOp;
@@ -43,15 +44,12 @@ public final class VectorBackend implements Backend {
 
     @Override
     public Tensor allocate(Shape shape) {
-        return new Tensor(this, new Storage.Host(new float[shape.size()]), shape);
+        return HostTensors.zeros(this, shape);
     }
 
     @Override
     public Tensor fromHost(float[] data, Shape shape) {
-        if (data.length != shape.numel()) {
-            throw new IllegalArgumentException("fromHost: " + data.length + " numbers do not fill shape " + shape);
-        }
-        return new Tensor(this, new Storage.Host(data.clone()), shape);
+        return HostTensors.copyOf(this, data, shape);
     }
 
     @Override
