@@ -7,6 +7,7 @@ import dev.pmcj.pmc.pipeline.DemoSettings;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Backends;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -43,12 +44,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    WikitextOptions wikitext;
+
     @Override
     public Integer call() throws IOException {
         Backend backend = Backends.select(device);
         DemoSettings defaults = DemoSettings.defaults(seed);
         DemoSettings settings = methods == null ? defaults : defaults.withMethods(methods);
         if (authors != null) settings = settings.withAuthors(authors);
+        settings = settings.withWikitext(wikitext.file());
         if (finetuneEpochs != null || pmcEpochs != null) {
             settings = settings.withEpochs(finetuneEpochs != null ? finetuneEpochs : settings.fineTune().epochs(),
                     pmcEpochs != null ? pmcEpochs : settings.pmc().epochs());

@@ -4,6 +4,7 @@ import dev.pmcj.pmc.data.UnlearningData;
 import dev.pmcj.pmc.eval.EvalSettings;
 import dev.pmcj.pmc.eval.ModelEvaluation;
 import dev.pmcj.pmc.eval.ModelEvaluator;
+import dev.pmcj.pmc.eval.OverUnlearning;
 import dev.pmcj.pmc.eval.TofuEvaluation;
 import dev.pmcj.pmc.eval.TofuEvaluator;
 import dev.pmcj.pmc.model.QaModel;
@@ -34,6 +35,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     EvalOptions eval;
 
+    @Mixin
+    WikitextOptions wikitext;
+
+    @Option(names = "--base-model", paramLabel = "DIR",
+            description = "Model folder the evaluated model was unlearned from: the reference of the --wikitext probability shift.")
+    Path baseModel;
+
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder to evaluate.")
     Path model;
 
@@ -46,14 +54,18 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path text = wikitext.file();
+        if ((text == null) != (baseModel == null)) throw new UserError("--wikitext and --base-model go together (the shift is measured against the base model)");
         UnlearningData d = data.load();
         Backend backend = run.backend();
         QaModel m = ModelFolder.load(model, backend);
         QaModel reference = retainModel == null ? null : ModelFolder.load(retainModel, backend);
-        EvalSettings es = eval.settings(m.maxLength());
+        QaModel base = baseModel == null ? null : ModelFolder.load(baseModel, backend);
+        EvalSettings es = eval.settings(m.maxLength()).withWikitext(text);
         Map<String, Object> config = RunFiles.newConfig("eval", backend);
         config.put("model", model.toString());
         config.put("retain_model", retainModel == null ? null : retainModel.toString());
+        config.put("base_model", baseModel == null ? null : baseModel.toString());
         config.put("data", data.describe());
         config.put("eval", es);
         RunFiles.config(run.out, config);
@@ -63,6 +75,7 @@ public final class EvalCommand implements Callable<Integer> {
         TofuEvaluation own = tofu.evaluate(m, d);
         double forgetQuality = reference == null ? Double.NaN : own.forgetQuality(tofu.evaluate(reference, d));
         ModelEvaluation e = own.addTo(new ModelEvaluator(es).evaluate(m, d), forgetQuality);
+        if (base != null) e = OverUnlearning.load(text, base, d.forget()).addTo(e, m);
         Map<String, Double> seconds = Map.of("evaluate", RunReport.secondsSince(t0));
         RunReport report = new RunReport("PMC-J evaluation of " + model.getFileName() + " on " + d.name(),
                 "Paper units: greedy answers scored by ROUGE-L recall (unlearn quality over forget and paraphrased forget, utility "

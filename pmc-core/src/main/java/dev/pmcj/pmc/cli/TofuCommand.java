@@ -41,6 +41,9 @@ public final class TofuCommand implements Callable<Integer> {
     @Mixin
     EvalOptions eval;
 
+    @Mixin
+    WikitextOptions wikitext;
+
     @Option(names = "--methods", split = ",", defaultValue = "pmc,ga,npo", paramLabel = "M,...",
             description = "Unlearning methods (default: ${DEFAULT-VALUE}; also graddiff, simnpo, idk).")
     List<String> methods;
@@ -62,7 +65,7 @@ public final class TofuCommand implements Callable<Integer> {
         UnlearningData d = data.load();
         Backend backend = run.backend();
         Architecture shape = arch.resolve(FinetuneCommand.defaultArchitecture(data.builtin()));
-        EvalSettings es = eval.settings(shape.context());
+        EvalSettings es = eval.settings(shape.context()).withWikitext(wikitext.file());
         TofuBenchmark.Settings s = new TofuBenchmark.Settings(shape, train.settings(run.seed), unlearn.pmc(es.maxTotalLength(), pmcEpochs, pmcLr),
                 baselineEpochs, baselineLr, methods, es);
         Map<String, Object> config = RunFiles.newConfig("tofu", backend);

@@ -4,6 +4,7 @@ import dev.pmcj.pmc.data.UnlearningData;
 import dev.pmcj.pmc.eval.EvalSettings;
 import dev.pmcj.pmc.eval.ModelEvaluation;
 import dev.pmcj.pmc.eval.ModelEvaluator;
+import dev.pmcj.pmc.eval.OverUnlearning;
 import dev.pmcj.pmc.model.QaModel;
 import dev.pmcj.pmc.pipeline.Methods;
 import dev.pmcj.pmc.pipeline.ModelFolder;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code pmc unlearn}: one unlearning method on a saved model, with checkpoints it resumes from. */
@@ -42,6 +44,9 @@ public final class UnlearnCommand implements Callable<Integer> {
 
     @Mixin
     EvalOptions eval;
+
+    @Mixin
+    WikitextOptions wikitext;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (from pmc finetune).")
     Path model;
@@ -64,7 +69,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         UnlearningData d = data.load();
         Backend backend = run.backend();
         QaModel start = ModelFolder.load(model, backend);
-        EvalSettings es = eval.settings(start.maxLength());
+        EvalSettings es = eval.settings(start.maxLength()).withWikitext(wikitext.file());
         PmcConfig pmc = unlearn.pmc(es.maxTotalLength(), epochs, lr);
         boolean isPmc = method.equals("pmc");
         Unlearner.Settings us = Methods.trainerSettings(method, pmc, epochs != null ? epochs : BASELINE_EPOCHS,
@@ -84,6 +89,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         ModelEvaluation before = evaluator.evaluate(start, d);
+        Optional<OverUnlearning> shift = OverUnlearning.ifAsked(es, start, d.forget());
         seconds.put("evaluate_start", RunReport.secondsSince(t0));
 
         long t1 = System.nanoTime();
@@ -100,7 +106,8 @@ public final class UnlearnCommand implements Callable<Integer> {
         long t2 = System.nanoTime();
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         models.put("finetuned", before);
-        models.put(method, evaluator.evaluate(unlearned, d));
+        ModelEvaluation after = evaluator.evaluate(unlearned, d);
+        models.put(method, shift.map(w -> w.addTo(after, unlearned)).orElse(after));
         seconds.put("evaluate_" + method, RunReport.secondsSince(t2));
         RunReport report = new RunReport("PMC-J unlearning: " + method + " on " + d.name(),
                 String.format("Unlearned %d forget items of %s with %s for %d epochs (retain pool %d items); 'finetuned' is the "

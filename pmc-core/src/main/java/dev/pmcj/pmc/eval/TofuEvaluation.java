@@ -53,9 +53,6 @@ public record TofuEvaluation(SetScores forget, SetScores retain, SetScores realA
 
     /** {@code e} with these figures added to its extra metrics. */
     public ModelEvaluation addTo(ModelEvaluation e, double forgetQuality) {
-        Map<String, Double> extra = new LinkedHashMap<>(e.metrics().extra());
-        extra.putAll(metrics(forgetQuality));
-        ModelMetrics m = e.metrics();
-        return new ModelEvaluation(new ModelMetrics(m.unlearnQuality(), m.utility(), m.samplingAttackRouge(), extra), e.samples());
+        return e.withExtra(metrics(forgetQuality));
     }
 }

@@ -5,6 +5,7 @@ import dev.pmcj.pmc.data.AuthorGenerator;
 import dev.pmcj.pmc.data.UnlearningData;
 import dev.pmcj.pmc.eval.ModelEvaluator;
 import dev.pmcj.pmc.eval.ModelEvaluation;
+import dev.pmcj.pmc.eval.OverUnlearning;
 import dev.pmcj.pmc.model.QaModel;
 import dev.pmcj.pmc.unlearn.Unlearner;
 import dev.pmcj.pmc.unlearn.UnlearningMethod;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +61,9 @@ public final class Demo {
         log.accept(String.format("fine-tuned %d parameters, final loss %.3f", finetuned.decoder().parameters().size(),
                 ftLoss.getLast()));
 
+        long tw = System.nanoTime();
+        Optional<OverUnlearning> wikitext = wikitext(finetuned, data);
+        if (wikitext.isPresent()) seconds.put("wikitext_base", RunReport.secondsSince(tw));
         ModelEvaluator evaluator = new ModelEvaluator(settings.eval());
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         Map<String, List<Unlearner.EpochRecord>> histories = new LinkedHashMap<>();
@@ -77,12 +82,26 @@ public final class Demo {
                     settings.baselineLr(), settings.seed(), out.resolve("checkpoints").resolve(name));
             histories.put(name, Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress));
             keep(name, model);
-            models.put(name, evaluator.evaluate(model, data));
+            ModelEvaluation e = evaluator.evaluate(model, data);
+            models.put(name, wikitext.map(w -> w.addTo(e, model)).orElse(e));
             seconds.put(name, RunReport.secondsSince(tm));
             log.accept(String.format("%s: unlearn quality %.3f, utility %.3f (%.0f s)", name,
                     models.get(name).metrics().unlearnQuality(), models.get(name).metrics().utility(), seconds.get(name)));
+            models.get(name).wikitextShift().ifPresent(s -> log.accept(name + ": " + s.describe()));
         }
         return new DemoResult(models, histories, ftLoss, floor, seconds);
+    }
+
+    /** The over-unlearning reference on the fine-tuned model, when the settings name a text. */
+    private Optional<OverUnlearning> wikitext(QaModel finetuned, UnlearningData data) {
+        Optional<OverUnlearning> w;
+        try {
+            w = OverUnlearning.ifAsked(settings.eval(), finetuned, data.forget());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the wikitext file " + settings.eval().wikitext(), e);
+        }
+        w.ifPresent(o -> log.accept(o.describe()));
+        return w;
     }
 
     /** Saves a final model as OUT/models/NAME (see {@link ModelFolder}). */

@@ -56,6 +56,7 @@ public final class DemoOutput {
             });
             if (!series.isEmpty()) html.plot(ReportHtml.lines(TITLES.get(metric), "epoch", metric.replace('_', ' '), series));
         }
+        html.shiftHistograms(RunReport.wikitextShifts(r.models()));
         ModelEvaluation before = r.models().get("finetuned");
         r.models().forEach((name, after) -> {
             if (name.equals("finetuned")) return;

@@ -4,6 +4,7 @@ import dev.pmcj.pmc.data.AuthorDataConfig;
 import dev.pmcj.pmc.eval.EvalSettings;
 import dev.pmcj.pmc.unlearn.PmcConfig;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -45,6 +46,12 @@ public record DemoSettings(AuthorDataConfig data, int splitPercent, int generalR
     public DemoSettings withMethods(List<String> m) {
         return new DemoSettings(data, splitPercent, generalRetainWeight, architecture, fineTune, pmc, baselineEpochs,
                 baselineLr, List.copyOf(m), eval, seed);
+    }
+
+    /** @param file wikitext-2 text for the over-unlearning shift, or null for none */
+    public DemoSettings withWikitext(Path file) {
+        return new DemoSettings(data, splitPercent, generalRetainWeight, architecture, fineTune, pmc, baselineEpochs,
+                baselineLr, methods, eval.withWikitext(file), seed);
     }
 
 }

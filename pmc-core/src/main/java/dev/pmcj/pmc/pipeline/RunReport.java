@@ -2,6 +2,7 @@ package dev.pmcj.pmc.pipeline;
 
 import dev.pmcj.pmc.eval.ModelEvaluation;
 import dev.pmcj.pmc.eval.ModelMetrics;
+import dev.pmcj.pmc.eval.ShiftSummary;
 import dev.pmcj.pmc.report.ReportHtml;
 import dev.pmcj.pmc.unlearn.Unlearner.EpochRecord;
 
@@ -43,6 +44,13 @@ public record RunReport(String title, String intro, Map<String, ModelEvaluation>
         return m;
     }
 
+    /** The wikitext-2 shift summaries of the models that have one, in model order. */
+    public static Map<String, ShiftSummary> wikitextShifts(Map<String, ModelEvaluation> models) {
+        Map<String, ShiftSummary> m = new LinkedHashMap<>();
+        models.forEach((name, e) -> e.wikitextShift().ifPresent(s -> m.put(name, s)));
+        return m;
+    }
+
     public ReportHtml html() {
         ReportHtml html = new ReportHtml(title).paragraph(intro);
         Map<String, ModelMetrics> metrics = metrics(models);
@@ -63,6 +71,7 @@ public record RunReport(String title, String intro, Map<String, ModelEvaluation>
             });
             if (!series.isEmpty()) html.plot(ReportHtml.lines(TITLES.get(metric), "epoch", metric.replace('_', ' '), series));
         }
+        html.shiftHistograms(wikitextShifts(models));
         ModelEvaluation start = before == null ? null : models.get(before);
         models.forEach((name, after) -> {
             if (start == null || name.equals(before)) return;

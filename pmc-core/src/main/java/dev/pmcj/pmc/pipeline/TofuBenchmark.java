@@ -4,6 +4,7 @@ import dev.pmcj.pmc.data.UnlearningData;
 import dev.pmcj.pmc.eval.EvalSettings;
 import dev.pmcj.pmc.eval.ModelEvaluation;
 import dev.pmcj.pmc.eval.ModelEvaluator;
+import dev.pmcj.pmc.eval.OverUnlearning;
 import dev.pmcj.pmc.eval.TofuEvaluation;
 import dev.pmcj.pmc.eval.TofuEvaluator;
 import dev.pmcj.pmc.model.QaModel;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -74,11 +76,18 @@ public final class TofuBenchmark {
         QaModel finetuned = trained(r, "finetuned", data, null);
         QaModel retain = trained(r, "retain", data, finetuned.tokenizer());
 
+        long t = System.nanoTime();
+        Optional<OverUnlearning> wikitext = OverUnlearning.ifAsked(settings.eval(), finetuned, data.forget());
+        if (wikitext.isPresent()) {
+            r.seconds().put("wikitext_base", RunReport.secondsSince(t));
+            log.accept(wikitext.get().describe());
+        }
         ModelEvaluator evaluator = new ModelEvaluator(settings.eval());
         TofuEvaluator tofu = new TofuEvaluator(settings.eval().maxTotalLength());
-        long t = System.nanoTime();
+        t = System.nanoTime();
         TofuEvaluation reference = tofu.evaluate(retain, data);
-        r.models().put("retain", reference.addTo(evaluator.evaluate(retain, data), reference.forgetQuality(reference)));
+        ModelEvaluation retainEval = reference.addTo(evaluator.evaluate(retain, data), reference.forgetQuality(reference));
+        r.models().put("retain", wikitext.map(w -> w.addTo(retainEval, retain)).orElse(retainEval));
         done(r, "evaluate_retain", t, partial);
         t = System.nanoTime();
         r.models().put("finetuned", evaluate(evaluator, tofu, reference, finetuned, data));
@@ -92,7 +101,8 @@ public final class TofuBenchmark {
                     settings.fineTune().seed(), out.resolve("checkpoints").resolve(name));
             r.histories().put(name, Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress));
             ModelFolder.save(model, out.resolve("models").resolve(name));
-            r.models().put(name, evaluate(evaluator, tofu, reference, model, data));
+            ModelEvaluation e = evaluate(evaluator, tofu, reference, model, data);
+            r.models().put(name, wikitext.map(w -> w.addTo(e, model)).orElse(e));
             done(r, name, t, partial);
         }
         return r;
@@ -134,6 +144,7 @@ public final class TofuBenchmark {
         log.accept(String.format("%s: unlearn quality %.3f, utility %.3f, forget quality %.3g, model utility %.3f (%.0f s)", name,
                 m.unlearnQuality(), m.utility(), m.extra().get("tofu_forget_quality"), m.extra().get("tofu_model_utility"),
                 r.seconds().get(stage)));
+        r.models().get(name).wikitextShift().ifPresent(s -> log.accept(name + ": " + s.describe()));
         partial.accept(r);
     }
 }

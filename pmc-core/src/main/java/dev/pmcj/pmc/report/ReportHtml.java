@@ -1,6 +1,7 @@
 package dev.pmcj.pmc.report;
 
 import dev.pmcj.pmc.eval.ModelMetrics;
+import dev.pmcj.pmc.eval.ShiftSummary;
 import dev.pmcj.theory.plot.Plot;
 import dev.pmcj.theory.plot.SvgPlot;
 import dev.pmcj.theory.report.AtomicFiles;
@@ -107,6 +108,36 @@ public final class ReportHtml {
                     new double[] {e.getValue().unlearnQuality()}, new double[] {e.getValue().utility()}));
         }
         return new Plot("Unlearn quality against utility", "unlearn quality (UQ / 2)", "utility (/ 3)", layers);
+    }
+
+    /**
+     * The over-unlearning section: one histogram of wikitext-2 probability shifts per model; nothing when
+     * no model has them.
+     */
+    public ReportHtml shiftHistograms(Map<String, ShiftSummary> byModel) {
+        if (byModel.isEmpty()) return this;
+        heading("Over-unlearning on wikitext-2");
+        paragraph("For every token of the first chunks of wikitext-2 (context-length windows) that also occurs in the forget "
+                + "answers: p_model(token | context) - p_base(token | context), against the model the others were unlearned "
+                + "from. Bars: fraction of those tokens per bin of width " + fmt(ShiftSummary.BIN_WIDTH) + ". A method that "
+                + "over-unlearns shifts the mass below zero; one that leaves unrelated text alone stays at zero.");
+        int i = 0;
+        for (Map.Entry<String, ShiftSummary> e : byModel.entrySet()) plot(shiftHistogram(e.getKey(), e.getValue(), color(i++)));
+        return this;
+    }
+
+    /** Histogram of one model's shifts over the fixed bins of {@link ShiftSummary}, as fractions of its tokens. */
+    static Plot shiftHistogram(String model, ShiftSummary s, String color) {
+        int[] counts = s.histogram();
+        double[] x = new double[counts.length], height = new double[counts.length];
+        for (int b = 0; b < counts.length; b++) {
+            x[b] = ShiftSummary.binCentre(b);
+            height[b] = s.count() == 0 ? 0 : (double) counts[b] / s.count();
+        }
+        String label = String.format(Locale.ROOT, "%s: mean %s, median %s, %s negative, %d tokens", model, fmt(s.mean()),
+                fmt(s.median()), fmt(s.negativeFraction()), s.count());
+        return new Plot("Wikitext-2 probability shift of forget tokens: " + model, "p_model - p_base", "fraction of tokens",
+                List.of(new Plot.Bars(label, color, x, height, ShiftSummary.BIN_WIDTH * 0.9)));
     }
 
     private static String color(int i) {
