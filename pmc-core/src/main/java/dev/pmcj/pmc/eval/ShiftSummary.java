@@ -41,7 +41,8 @@ public record ShiftSummary(double mean, double median, double negativeFraction, 
         return new ShiftSummary(n == 0 ? Double.NaN : sum / n, median(shifts), n == 0 ? Double.NaN : (double) negative / n, n, hist);
     }
 
-    static int bin(double shift) {
+    /** The histogram bin of a shift in [-1, 1]. */
+    public static int bin(double shift) {
         return Math.min(BINS - 1, (int) Math.floor((shift + 1) / BIN_WIDTH));
     }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -108,12 +109,14 @@ class PipelineCommandsTest {
     void aBaselineUnlearnsAndEvalAddsTofuMetricsWithForgetQuality() throws IOException {
         String model = finetuned.resolve("model").toString();
         Path npo = tmp.resolve("npo");
-        Result r = pmc(args("unlearn", "--model", model, "--method", "npo", "--epochs", "1", "--out", npo.toString()));
+        Result r = pmc(args("unlearn", "--model", model, "--method", "npo", "--epochs", "1", "--out", npo.toString(),
+                "--wikitext", wikitext().toString()));
         assertEquals(0, r.status(), r.err());
         assertEquals(List.of("finetuned", "npo"), iterator(models(npo)));
+        double unlearnShift = models(npo).get("npo").get("wikitext_shift_mean").asDouble();
         Path out = tmp.resolve("eval");
         r = pmc(args("eval", "--model", npo.resolve("model").toString(), "--retain-model", model,
-                "--name", "npo", "--out", out.toString()));
+                "--name", "npo", "--out", out.toString(), "--wikitext", wikitext().toString(), "--base-model", model));
         assertEquals(0, r.status(), r.err());
         JsonNode e = models(out).get("npo");
         double fq = e.get("tofu_forget_quality").asDouble();
@@ -122,16 +125,47 @@ class PipelineCommandsTest {
             assertTrue(e.get(k).isNumber(), k);
         }
         assertTrue(r.out().contains("forget_quality"), r.out());
+        assertTrue(e.get("wikitext_shift_n").asInt() > 0, e.toString());
+        assertEquals(unlearnShift, e.get("wikitext_shift_mean").asDouble(), 1e-12, "eval measures what unlearn measured");
+        assertTrue(Files.readString(out.resolve("report.html")).contains("probability shift of forget tokens: npo"));
+        assertEquals(wikitext().toUri().toString(), JSON.readTree(out.resolve("config.json").toFile()).get("eval").get("wikitext").asText());
+    }
+
+    /** A small text in the data's words, a few chunks long. */
+    static Path wikitext() throws IOException {
+        Path f = tmp.resolve("wiki.raw");
+        if (!Files.exists(f)) Files.write(f, Collections.nCopies(40, " The author was born in a small town and wrote novels about the sea ."));
+        return f;
+    }
+
+    @Test
+    void wikitextOptionsAreCheckedBeforeAnyWork() throws IOException {
+        Path missing = tmp.resolve("no-such-wiki.raw");
+        String model = finetuned.resolve("model").toString();
+        for (List<String> a : List.of(List.of("demo", "--quiet", "--out", tmp.resolve("d").toString(), "--wikitext", missing.toString()),
+                args("eval", "--model", model, "--base-model", model, "--out", tmp.resolve("e").toString(), "--wikitext", missing.toString()))) {
+            Result r = pmc(a);
+            assertEquals(2, r.status(), r.err());
+            String err = r.err().strip();
+            assertFalse(err.contains("\n"), "one line: " + err);
+            assertTrue(err.contains("--wikitext: no such file: " + missing), err);
+        }
+        assertFalse(Files.exists(tmp.resolve("d")), "the demo did nothing");
+        Result r = pmc(args("eval", "--model", model, "--wikitext", wikitext().toString(), "--out", tmp.resolve("e").toString()));
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--wikitext and --base-model go together"), r.err());
     }
 
     @Test
     void tofuRunsEveryStageAndTheRetainModelIsItsOwnReference() throws IOException {
         Path out = tmp.resolve("tofu");
         Result r = pmc(args("tofu", "--out", out.toString(), "--vocab", "300", "--layers", "1", "--dim", "16", "--heads", "2",
-                "--context", "96", "--epochs", "2", "--pmc-epochs", "1", "--methods", "pmc"));
+                "--context", "96", "--epochs", "2", "--pmc-epochs", "1", "--methods", "pmc", "--wikitext", wikitext().toString()));
         assertEquals(0, r.status(), r.err());
         JsonNode m = models(out);
         assertEquals(List.of("retain", "finetuned", "pmc"), iterator(m));
+        assertTrue(m.get("finetuned").get("wikitext_shift_n") == null, "the base model has no shift");
+        for (String name : List.of("retain", "pmc")) assertTrue(m.get(name).get("wikitext_shift_n").asInt() > 0, name);
         assertEquals(1.0, m.get("retain").get("tofu_forget_quality").asDouble(), 1e-12);
         for (String name : List.of("retain", "finetuned", "pmc")) {
             assertTrue(Files.isRegularFile(out.resolve("models").resolve(name).resolve("model.safetensors")), name);

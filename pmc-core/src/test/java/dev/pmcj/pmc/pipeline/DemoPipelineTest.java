@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,10 +22,13 @@ class DemoPipelineTest {
 
     @Test
     void tinyDemoWritesMetricsForEveryModelAndAReport(@TempDir Path out) throws Exception {
+        Path wikitext = out.resolve("wiki.raw");
+        Files.write(wikitext, Collections.nCopies(40, " The author was born in a small town and wrote novels about the sea ."));
         DemoSettings tiny = new DemoSettings(new AuthorDataConfig(10, 2, 1, 4, 2, 4, 3), 10, 2, new Architecture(300, 1, 16, 2, 96),
                 new FineTune.Settings(1, 8, 3e-3f, 0.01f, 0.1f, 3),
                 new PmcConfig(2f, 1f, 0.95f, 2, 1, 2, 1, 60, 2e-3f, 0.01f, new Selection.Argmin(), 0), 1, 1e-3f,
-                List.of("pmc", "ga", "npo"), EvalSettings.reference().withAttackSamples(2).withMaxTotalLength(60), 3);
+                List.of("pmc", "ga", "npo"), EvalSettings.reference().withAttackSamples(2).withMaxTotalLength(60), 3)
+                .withWikitext(wikitext);
         DemoResult result = new Demo(tiny, Backends.cpu(), out, msg -> { }, (done, total, msg) -> { }).run();
         DemoOutput.write(out, tiny, "cpu", result);
 
@@ -38,7 +42,15 @@ class DemoPipelineTest {
                 assertTrue(v >= 0 && v <= 1, name + "." + key + " = " + v + " is a fraction");
             }
         }
+        assertTrue(models.get("finetuned").get("wikitext_shift_mean") == null, "the base model has no shift");
+        for (String name : List.of("pmc", "ga", "npo")) {
+            JsonNode m = models.get(name);
+            assertTrue(m.get("wikitext_shift_n").asInt() > 0, name + " scored forget tokens: " + m);
+            double mean = m.get("wikitext_shift_mean").asDouble();
+            assertTrue(mean >= -1 && mean <= 1 && mean != 0, name + " moved the probabilities: " + mean);
+        }
         String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Over-unlearning on wikitext-2") && html.contains("probability shift of forget tokens: ga"), "histograms");
         assertTrue(html.contains("<svg") && html.contains("Answers before and after pmc"), "report has plots and samples");
         assertTrue(Files.exists(out.resolve("config.json")));
         assertTrue(Files.exists(out.resolve("checkpoints/pmc/training-state.pmcj")), "PMC checkpoint written");

@@ -1,12 +1,15 @@
 package dev.pmcj.pmc.report;
 
 import dev.pmcj.pmc.eval.ModelMetrics;
+import dev.pmcj.pmc.eval.ShiftSummary;
+import dev.pmcj.theory.plot.Plot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,5 +80,20 @@ class ReportTest {
     void tableRowsMustMatchTheHeader() {
         assertThrows(IllegalArgumentException.class,
                 () -> new ReportHtml("t").table(List.of("a", "b"), List.of(List.of("1"))));
+    }
+    @Test
+    void shiftHistogramsShowFractionsPerFixedBinAndNothingWithoutShifts() {
+        ShiftSummary ga = ShiftSummary.of(new double[] {-0.6, -0.6, -0.01, 0.3});
+        Plot p = ReportHtml.shiftHistogram("ga", ga, "#000000");
+        Plot.Bars bars = (Plot.Bars) p.layers().getFirst();
+        assertEquals(ShiftSummary.BINS, bars.x().length);
+        assertEquals(1.0, Arrays.stream(bars.height()).sum(), 1e-12);
+        assertEquals(0.5, bars.height()[ShiftSummary.bin(-0.6)], 1e-12);
+        assertEquals(ShiftSummary.binCentre(ShiftSummary.bin(0.3)), bars.x()[ShiftSummary.bin(0.3)]);
+        assertTrue(bars.label().contains("mean -0.2275") && bars.label().contains("4 tokens"), bars.label());
+        String none = new ReportHtml("t").shiftHistograms(Map.of()).html();
+        assertFalse(none.contains("wikitext"), "no section without shifts");
+        String html = new ReportHtml("t").shiftHistograms(Map.of("ga", ga)).html();
+        assertTrue(html.contains("Over-unlearning on wikitext-2") && html.contains("<svg"), "section with a plot");
     }
 }
