@@ -33,13 +33,15 @@ final class ClRuntime {
     /** Work-group size of row kernels (a power of two; the kernels' local arrays have this size). */
     static final int GROUP = 64;
     private static final List<String> SOURCES = List.of(
-            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "norms.cl", "transformer.cl", "optim.cl");
+            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "matmul_cpu.cl", "norms.cl", "transformer.cl", "optim.cl");
 
     /** A device as enumerated across all platforms. */
     record DeviceRef(cl_platform_id platform, cl_device_id device, String name) {
     }
 
     final DeviceRef ref;
+    /** A CPU device (PoCL): kernels without local memory or barriers run faster there. */
+    final boolean cpu;
     final cl_context context;
     final cl_command_queue queue;
     private final cl_program program;
@@ -47,6 +49,9 @@ final class ClRuntime {
 
     ClRuntime(DeviceRef ref) {
         this.ref = ref;
+        long[] type = new long[1];
+        CL.clGetDeviceInfo(ref.device(), CL.CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null);
+        cpu = (type[0] & CL.CL_DEVICE_TYPE_CPU) != 0;
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, ref.platform());
         context = CL.clCreateContext(props, 1, new cl_device_id[]{ref.device()}, null, null, null);

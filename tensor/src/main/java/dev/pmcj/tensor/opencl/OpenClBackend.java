@@ -30,11 +30,16 @@ public final class OpenClBackend implements Backend {
 
     private final ClRuntime rt;
     private final int index;
+    private final MatmulKernel matmulKernel;
 
-    private OpenClBackend(ClRuntime rt, int index) {
+    private OpenClBackend(ClRuntime rt, int index, MatmulKernel matmulKernel) {
         this.rt = rt;
         this.index = index;
+        this.matmulKernel = matmulKernel;
     }
+
+    /** The matmul kernel: tiled through local memory for GPUs, register blocks from global memory for CPUs. */
+    enum MatmulKernel { TILED, CPU }
 
     /** Names of every OpenCL device, in the order {@link #open} numbers them. */
     public static List<String> deviceNames() {
@@ -55,9 +60,19 @@ public final class OpenClBackend implements Backend {
             throw new IllegalArgumentException("opencl:" + index + ": no such device; the " + devices.size()
                     + " OpenCL device(s) are " + devices.stream().map(ClRuntime.DeviceRef::name).toList());
         }
-        OpenClBackend b = new OpenClBackend(new ClRuntime(devices.get(index)), index);
+        ClRuntime rt = new ClRuntime(devices.get(index));
+        OpenClBackend b = new OpenClBackend(rt, index, rt.cpu ? MatmulKernel.CPU : MatmulKernel.TILED);
         OPEN.put(index, b);
         return b;
+    }
+
+    MatmulKernel matmulKernel() {
+        return matmulKernel;
+    }
+
+    /** This device with the given matmul kernel (tests run each kernel on whatever device they have). */
+    OpenClBackend withMatmulKernel(MatmulKernel kernel) {
+        return new OpenClBackend(rt, index, kernel);
     }
 
     @Override
@@ -183,11 +198,21 @@ public final class OpenClBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
         Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
-        long tilesN = (d.n() + 63) / 64, tilesM = (d.m() + 63) / 64;
-        launch("matmul", "matmul").tensor("a", a).i(d.m() * d.k()).flag(transA)
+        Launch call = launch("matmul", matmulKernel == MatmulKernel.CPU ? "matmul_cpu" : "matmul")
+                .tensor("a", a).i(d.m() * d.k()).flag(transA)
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB)
-                .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
-                .grid(new long[]{tilesN * 16, tilesM * 16, d.batch()}, new long[]{16, 16, 1});
+                .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate);
+        if (matmulKernel == MatmulKernel.CPU) {
+            // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
+            call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
+        } else {
+            long tilesN = (d.n() + 63) / 64, tilesM = (d.m() + 63) / 64;
+            call.grid(new long[]{tilesN * 16, tilesM * 16, d.batch()}, new long[]{16, 16, 1});
+        }
+    }
+
+    private static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     // ---- element-wise -----------------------------------------------------------------------
