@@ -50,7 +50,7 @@ public final class OverUnlearning {
     private OverUnlearning(QaModel baseModel, int[][] chunks, BitSet forgetTokens) {
         this.vocab = baseModel.tokenizer().vocabSize();
         this.chunkLength = baseModel.maxLength();
-        int rows = (int) Math.clamp(LOGITS_PER_FORWARD / ((long) chunkLength * baseModel.decoder().config().vocab()), 1, chunks.length);
+        int rows = Math.clamp(LOGITS_PER_FORWARD / ((long) chunkLength * baseModel.decoder().config().vocab()), 1, chunks.length);
         this.batches = new ArrayList<>();
         for (int start = 0; start < chunks.length; start += rows) {
             batches.add(batch(Arrays.copyOfRange(chunks, start, Math.min(chunks.length, start + rows)), forgetTokens));
