@@ -33,7 +33,7 @@ final class ClRuntime {
     /** Work-group size of row kernels (a power of two; the kernels' local arrays have this size). */
     static final int GROUP = 64;
     private static final List<String> SOURCES = List.of(
-            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "matmul_cpu.cl", "norms.cl", "transformer.cl", "optim.cl");
+            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "matmul_cpu.cl", "norms.cl", "transformer.cl", "attention_cpu.cl", "optim.cl");
 
     /** A device as enumerated across all platforms. */
     record DeviceRef(cl_platform_id platform, cl_device_id device, String name) {
@@ -42,6 +42,8 @@ final class ClRuntime {
     final DeviceRef ref;
     /** A CPU device (PoCL): kernels without local memory or barriers run faster there. */
     final boolean cpu;
+    private final int computeUnits;
+    private final long maxGroup;
     final cl_context context;
     final cl_command_queue queue;
     private final cl_program program;
@@ -52,6 +54,12 @@ final class ClRuntime {
         long[] type = new long[1];
         CL.clGetDeviceInfo(ref.device(), CL.CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null);
         cpu = (type[0] & CL.CL_DEVICE_TYPE_CPU) != 0;
+        int[] units = new int[1];
+        CL.clGetDeviceInfo(ref.device(), CL.CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null);
+        computeUnits = Math.max(1, units[0]);
+        long[] group = new long[1];
+        CL.clGetDeviceInfo(ref.device(), CL.CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(group), null);
+        maxGroup = Math.max(GROUP, group[0] / GROUP * GROUP);
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, ref.platform());
         context = CL.clCreateContext(props, 1, new cl_device_id[]{ref.device()}, null, null, null);
@@ -64,6 +72,17 @@ final class ClRuntime {
         } catch (CLException e) {
             throw new IllegalStateException("OpenCL kernels failed to build on " + ref.name() + ":\n" + buildLog(), e);
         }
+    }
+
+    /**
+     * Work-group size for kernels with one item per element (no local memory): {@link #GROUP} on
+     * GPUs; on CPUs about four groups per compute unit, since PoCL pays microseconds per group, more
+     * than 64 items of element-wise work take.
+     */
+    long itemGroup(long items) {
+        if (!cpu) return GROUP;
+        long perGroup = (items + 4L * computeUnits - 1) / (4L * computeUnits);
+        return Math.min(maxGroup, Math.max(GROUP, (perGroup + GROUP - 1) / GROUP * GROUP));
     }
 
     /** Every OpenCL device of every platform, in platform order; throws when OpenCL is unusable. */

@@ -86,9 +86,10 @@ final class Launch {
         return add(Sizeof.cl_int8, Pointer.to(Arrays.copyOf(v, 8)));
     }
 
-    /** {@code n} work items, one per element, in groups of {@link ClRuntime#GROUP}. */
+    /** {@code n} work items, one per element, in groups of {@link ClRuntime#itemGroup}. */
     void items(long n) {
-        run(new long[]{roundUp(n)}, new long[]{ClRuntime.GROUP}, n == 0);
+        long group = rt.itemGroup(n);
+        run(new long[]{(n + group - 1) / group * group}, new long[]{group}, n == 0);
     }
 
     /** {@code groups} work-groups of {@link ClRuntime#GROUP} items (one per row). */
@@ -117,9 +118,5 @@ final class Launch {
         } finally {
             for (cl_mem m : uploads) CL.clReleaseMemObject(m);
         }
-    }
-
-    private static long roundUp(long n) {
-        return (n + ClRuntime.GROUP - 1) / ClRuntime.GROUP * ClRuntime.GROUP;
     }
 }

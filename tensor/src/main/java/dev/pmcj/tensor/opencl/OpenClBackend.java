@@ -30,16 +30,26 @@ public final class OpenClBackend implements Backend {
 
     private final ClRuntime rt;
     private final int index;
-    private final MatmulKernel matmulKernel;
+    private final Kernels kernels;
 
-    private OpenClBackend(ClRuntime rt, int index, MatmulKernel matmulKernel) {
+    private OpenClBackend(ClRuntime rt, int index, Kernels kernels) {
         this.rt = rt;
         this.index = index;
-        this.matmulKernel = matmulKernel;
+        this.kernels = kernels;
     }
 
-    /** The matmul kernel: tiled through local memory for GPUs, register blocks from global memory for CPUs. */
-    enum MatmulKernel { TILED, CPU }
+    /**
+     * Variants of the matmul and attention kernels. GPU: work-groups cooperate through local memory
+     * and barriers. CPU ({@code *_cpu} kernels): one work item per output block or row and no barriers,
+     * since PoCL runs a group's items as a loop and spills whatever lives across a barrier.
+     */
+    enum Kernels {
+        GPU, CPU;
+
+        String name(String kernel) {
+            return this == CPU ? kernel + "_cpu" : kernel;
+        }
+    }
 
     /** Names of every OpenCL device, in the order {@link #open} numbers them. */
     public static List<String> deviceNames() {
@@ -61,18 +71,18 @@ public final class OpenClBackend implements Backend {
                     + " OpenCL device(s) are " + devices.stream().map(ClRuntime.DeviceRef::name).toList());
         }
         ClRuntime rt = new ClRuntime(devices.get(index));
-        OpenClBackend b = new OpenClBackend(rt, index, rt.cpu ? MatmulKernel.CPU : MatmulKernel.TILED);
+        OpenClBackend b = new OpenClBackend(rt, index, rt.cpu ? Kernels.CPU : Kernels.GPU);
         OPEN.put(index, b);
         return b;
     }
 
-    MatmulKernel matmulKernel() {
-        return matmulKernel;
+    Kernels kernels() {
+        return kernels;
     }
 
-    /** This device with the given matmul kernel (tests run each kernel on whatever device they have). */
-    OpenClBackend withMatmulKernel(MatmulKernel kernel) {
-        return new OpenClBackend(rt, index, kernel);
+    /** This device with the given kernel variants (tests run both on whatever device they have). */
+    OpenClBackend withKernels(Kernels variants) {
+        return new OpenClBackend(rt, index, variants);
     }
 
     @Override
@@ -198,11 +208,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
         Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
-        Launch call = launch("matmul", matmulKernel == MatmulKernel.CPU ? "matmul_cpu" : "matmul")
+        Launch call = launch("matmul", kernels.name("matmul"))
                 .tensor("a", a).i(d.m() * d.k()).flag(transA)
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB)
                 .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate);
-        if (matmulKernel == MatmulKernel.CPU) {
+        if (kernels == Kernels.CPU) {
             // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
             call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
         } else {
@@ -434,9 +444,9 @@ public final class OpenClBackend implements Backend {
     public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
         Checks.attention(op, q, k, v, qPos, out, lse);
-        launch(op, "attention_forward").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
-                .tensor("out", out).tensor("lse", lse).i(q.dim(1)).i(q.dim(2)).i(q.dim(3)).i(k.dim(1)).i(k.dim(2))
-                .groups((long) q.dim(0) * q.dim(1) * q.dim(2));
+        perRow(launch(op, kernels.name("attention_forward")).tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
+                .tensor("out", out).tensor("lse", lse).i(q.dim(1)).i(q.dim(2)).i(q.dim(3)).i(k.dim(1)).i(k.dim(2)),
+                q.dim(0) * q.dim(1) * q.dim(2));
     }
 
     @Override
@@ -451,13 +461,19 @@ public final class OpenClBackend implements Backend {
         int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
         // dout . out per query row, computed by the dq kernel and read by the dk/dv kernel.
         Tensor delta = uninitialized(Shape.of(b * t * h));
-        launch(op, "attention_backward_dq").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
+        perRow(launch(op, kernels.name("attention_backward_dq")).tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
                 .tensor("out", out).tensor("lse", lse).tensor("dout", dout).tensor("dq", dq)
-                .scratch(delta).i(t).i(h).i(d).i(s).i(kv).groups((long) b * t * h);
-        launch(op, "attention_backward_dkv").tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
+                .scratch(delta).i(t).i(h).i(d).i(s).i(kv), b * t * h);
+        perRow(launch(op, kernels.name("attention_backward_dkv")).tensor("q", q).tensor("k", k).tensor("v", v).ints(qPos)
                 .tensor("lse", lse).tensor("dout", dout).scratch(delta)
-                .tensor("dk", dk).tensor("dv", dv).i(t).i(h).i(d).i(s).i(kv).groups((long) b * s * kv);
+                .tensor("dk", dk).tensor("dv", dv).i(t).i(h).i(d).i(s).i(kv), b * s * kv);
         release(delta);
+    }
+
+    /** A kernel over {@code rows} rows: a work-group per row on GPUs, an item per row (count passed) on CPUs. */
+    private void perRow(Launch call, int rows) {
+        if (kernels == Kernels.CPU) call.i(rows).items(rows);
+        else call.groups(rows);
     }
 
     @Override

@@ -6,11 +6,11 @@ import dev.pmcj.testsupport.OpenClDevice;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
- * The specification again with the matmul kernel the device does not pick by default (on PoCL: the
- * GPU's tiled kernel; on a GPU: the CPU kernel), so both kernels are held to it wherever tests run.
+ * The specification again with the matmul and attention kernels the device does not pick by default
+ * (on PoCL: the GPU variants; on a GPU: the CPU ones), so both variants are held to it wherever tests run.
  */
 @AddLifecycleHook(OpenClDevice.SkipWithout.class)
-class OpenClOtherMatmulConformanceTest extends BackendConformance {
+class OpenClOtherKernelsConformanceTest extends BackendConformance {
     private static OpenClBackend other;
 
     @Override
@@ -21,8 +21,8 @@ class OpenClOtherMatmulConformanceTest extends BackendConformance {
     private static synchronized OpenClBackend other() {
         if (other == null) {
             OpenClBackend device = OpenClDevice.require();
-            other = device.withMatmulKernel(device.matmulKernel() == OpenClBackend.MatmulKernel.CPU
-                    ? OpenClBackend.MatmulKernel.TILED : OpenClBackend.MatmulKernel.CPU);
+            other = device.withKernels(device.kernels() == OpenClBackend.Kernels.CPU
+                    ? OpenClBackend.Kernels.GPU : OpenClBackend.Kernels.CPU);
         }
         return other;
     }

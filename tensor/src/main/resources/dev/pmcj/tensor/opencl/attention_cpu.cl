@@ -1,0 +1,85 @@
+// Causal attention for CPU devices (PoCL): one work item per query row (forward, dq) or key row
+// (dk, dv), no local memory or barriers (see matmul_cpu.cl). Same layouts and formulas as the
+// work-group kernels of transformer.cl; each query sees at least key 0 (qPos >= 0).
+
+__kernel void attention_forward_cpu(__global const float* q, int qOff, __global const float* k, int kOff,
+                                    __global const float* v, int vOff, __global const int* qPos,
+                                    __global float* out, int outOff, __global float* lse, int lseOff,
+                                    int T, int H, int D, int S, int KV, int rows) {
+    int g = get_global_id(0);
+    if (g >= rows) return;
+    int h = g % H, bt = g / H, t = bt % T, b = bt / T;
+    int pos = qPos[bt], kStride = KV * D;
+    float scale = 1.0f / sqrt((float) D);
+    __global const float* qr = q + qOff + g * D;
+    __global const float* kb = k + kOff + (b * S * KV + h / (H / KV)) * D;
+    __global const float* vb = v + vOff + (b * S * KV + h / (H / KV)) * D;
+    __global float* o = out + outOff + g * D;
+    float mx = -INFINITY, l = 0.0f;
+    for (int j = 0; j <= pos; j++) {
+        float s = dot_row(qr, kb + j * kStride, D) * scale;
+        if (s > mx) { l = l * exp(mx - s) + 1.0f; mx = s; } else { l += exp(s - mx); }
+    }
+    float logZ = mx + log(l);
+    for (int e = 0; e < D; e++) o[e] = 0.0f;
+    for (int j = 0; j <= pos; j++) {
+        float p = exp(dot_row(qr, kb + j * kStride, D) * scale - logZ);
+        __global const float* vr = vb + j * kStride;
+        for (int e = 0; e < D; e++) o[e] = fma(p, vr[e], o[e]);
+    }
+    lse[lseOff + (b * H + h) * T + t] = logZ;
+}
+
+__kernel void attention_backward_dq_cpu(__global const float* q, int qOff, __global const float* k, int kOff,
+                                        __global const float* v, int vOff, __global const int* qPos,
+                                        __global const float* out, int outOff, __global const float* lse, int lseOff,
+                                        __global const float* dout, int doOff, __global float* dq, int dqOff,
+                                        __global float* delta, int T, int H, int D, int S, int KV, int rows) {
+    int g = get_global_id(0);
+    if (g >= rows) return;
+    int h = g % H, bt = g / H, t = bt % T, b = bt / T;
+    int pos = qPos[bt], kStride = KV * D;
+    float scale = 1.0f / sqrt((float) D);
+    __global const float* qr = q + qOff + g * D;
+    __global const float* dor = dout + doOff + g * D;
+    __global const float* kb = k + kOff + (b * S * KV + h / (H / KV)) * D;
+    __global const float* vb = v + vOff + (b * S * KV + h / (H / KV)) * D;
+    __global float* dqr = dq + dqOff + g * D;
+    float rowDot = dot_row(dor, out + outOff + g * D, D), logZ = lse[lseOff + (b * H + h) * T + t];
+    for (int j = 0; j <= pos; j++) {
+        __global const float* kr = kb + j * kStride;
+        float p = exp(dot_row(qr, kr, D) * scale - logZ);
+        float ds = p * (dot_row(dor, vb + j * kStride, D) - rowDot) * scale;
+        for (int e = 0; e < D; e++) dqr[e] = fma(ds, kr[e], dqr[e]);
+    }
+    delta[g] = rowDot;
+}
+
+__kernel void attention_backward_dkv_cpu(__global const float* q, int qOff, __global const float* k, int kOff,
+                                         __global const float* v, int vOff, __global const int* qPos,
+                                         __global const float* lse, int lseOff, __global const float* dout, int doOff,
+                                         __global const float* delta, __global float* dk, int dkOff,
+                                         __global float* dv, int dvOff, int T, int H, int D, int S, int KV, int rows) {
+    int g = get_global_id(0);
+    if (g >= rows) return;
+    int kvh = g % KV, bj = g / KV, j = bj % S, b = bj / S, group = H / KV;
+    float scale = 1.0f / sqrt((float) D);
+    __global const float* kr = k + kOff + g * D;
+    __global const float* vr = v + vOff + g * D;
+    __global float* dkr = dk + dkOff + g * D;
+    __global float* dvr = dv + dvOff + g * D;
+    for (int t = 0; t < T; t++) {
+        if (qPos[b * T + t] < j) continue;
+        for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+            int row = (b * T + t) * H + h;
+            __global const float* qr = q + qOff + row * D;
+            __global const float* dor = dout + doOff + row * D;
+            float p = exp(dot_row(qr, kr, D) * scale - lse[lseOff + (b * H + h) * T + t]);
+            float ds = p * (dot_row(dor, vr, D) - delta[row]) * scale;
+            for (int e = 0; e < D; e++) {
+                dvr[e] = fma(p, dor[e], dvr[e]);
+                dkr[e] = fma(ds, qr[e], dkr[e]);
+            }
+        }
+    }
+}
