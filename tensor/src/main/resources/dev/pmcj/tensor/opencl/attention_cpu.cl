@@ -1,6 +1,23 @@
 // Causal attention for CPU devices (PoCL): one work item per query row (forward, dq) or key row
 // (dk, dv), no local memory or barriers (see matmul_cpu.cl). Same layouts and formulas as the
-// work-group kernels of transformer.cl; each query sees at least key 0 (qPos >= 0).
+// work-group kernels of transformer.cl; each query sees at least key 0 (qPos >= 0). Rows are
+// walked in float8 vectors (hsum8 is in matmul_cpu.cl).
+
+float dot_cpu(__global const float* x, __global const float* y, int d) {
+    float8 s = 0;
+    int e = 0;
+    for (; e + 8 <= d; e += 8) s = fma(vload8(0, x + e), vload8(0, y + e), s);
+    float r = hsum8(s);
+    for (; e < d; e++) r = fma(x[e], y[e], r);
+    return r;
+}
+
+// y += p x over d numbers.
+void axpy_cpu(float p, __global const float* x, __global float* y, int d) {
+    int e = 0;
+    for (; e + 8 <= d; e += 8) vstore8(fma((float8) p, vload8(0, x + e), vload8(0, y + e)), 0, y + e);
+    for (; e < d; e++) y[e] = fma(p, x[e], y[e]);
+}
 
 __kernel void attention_forward_cpu(__global const float* q, int qOff, __global const float* k, int kOff,
                                     __global const float* v, int vOff, __global const int* qPos,
@@ -17,15 +34,14 @@ __kernel void attention_forward_cpu(__global const float* q, int qOff, __global 
     __global float* o = out + outOff + g * D;
     float mx = -INFINITY, l = 0.0f;
     for (int j = 0; j <= pos; j++) {
-        float s = dot_row(qr, kb + j * kStride, D) * scale;
+        float s = dot_cpu(qr, kb + j * kStride, D) * scale;
         if (s > mx) { l = l * exp(mx - s) + 1.0f; mx = s; } else { l += exp(s - mx); }
     }
     float logZ = mx + log(l);
     for (int e = 0; e < D; e++) o[e] = 0.0f;
     for (int j = 0; j <= pos; j++) {
-        float p = exp(dot_row(qr, kb + j * kStride, D) * scale - logZ);
-        __global const float* vr = vb + j * kStride;
-        for (int e = 0; e < D; e++) o[e] = fma(p, vr[e], o[e]);
+        float p = exp(dot_cpu(qr, kb + j * kStride, D) * scale - logZ);
+        axpy_cpu(p, vb + j * kStride, o, D);
     }
     lse[lseOff + (b * H + h) * T + t] = logZ;
 }
@@ -45,12 +61,12 @@ __kernel void attention_backward_dq_cpu(__global const float* q, int qOff, __glo
     __global const float* kb = k + kOff + (b * S * KV + h / (H / KV)) * D;
     __global const float* vb = v + vOff + (b * S * KV + h / (H / KV)) * D;
     __global float* dqr = dq + dqOff + g * D;
-    float rowDot = dot_row(dor, out + outOff + g * D, D), logZ = lse[lseOff + (b * H + h) * T + t];
+    float rowDot = dot_cpu(dor, out + outOff + g * D, D), logZ = lse[lseOff + (b * H + h) * T + t];
     for (int j = 0; j <= pos; j++) {
         __global const float* kr = kb + j * kStride;
-        float p = exp(dot_row(qr, kr, D) * scale - logZ);
-        float ds = p * (dot_row(dor, vb + j * kStride, D) - rowDot) * scale;
-        for (int e = 0; e < D; e++) dqr[e] = fma(ds, kr[e], dqr[e]);
+        float p = exp(dot_cpu(qr, kr, D) * scale - logZ);
+        float ds = p * (dot_cpu(dor, vb + j * kStride, D) - rowDot) * scale;
+        axpy_cpu(ds, kr, dqr, D);
     }
     delta[g] = rowDot;
 }
@@ -74,12 +90,10 @@ __kernel void attention_backward_dkv_cpu(__global const float* q, int qOff, __gl
             int row = (b * T + t) * H + h;
             __global const float* qr = q + qOff + row * D;
             __global const float* dor = dout + doOff + row * D;
-            float p = exp(dot_row(qr, kr, D) * scale - lse[lseOff + (b * H + h) * T + t]);
-            float ds = p * (dot_row(dor, vr, D) - delta[row]) * scale;
-            for (int e = 0; e < D; e++) {
-                dvr[e] = fma(p, dor[e], dvr[e]);
-                dkr[e] = fma(ds, qr[e], dkr[e]);
-            }
+            float p = exp(dot_cpu(qr, kr, D) * scale - lse[lseOff + (b * H + h) * T + t]);
+            float ds = p * (dot_cpu(dor, vr, D) - delta[row]) * scale;
+            axpy_cpu(p, dor, dvr, D);
+            axpy_cpu(ds, qr, dkr, D);
         }
     }
 }
