@@ -1,5 +1,7 @@
 package dev.pmcj.tensor;
 
+import java.util.function.Supplier;
+
 /**
  * Argument validation shared by every backend, so all of them reject bad calls with the same
  * message. Each message starts with the op, then names both tensors involved with their shapes:
@@ -74,11 +76,11 @@ public final class Checks {
     }
 
     /** Every entry must lie in {@code [lo, hi)}; {@code what} says what bounds it. */
-    public static void inRange(String op, String arrayName, int[] array, int lo, int hi, String what) {
+    public static void inRange(String op, String arrayName, int[] array, int lo, int hi, Supplier<String> what) {
         for (int i = 0; i < array.length; i++) {
             if (array[i] < lo || array[i] >= hi) {
                 throw new IllegalArgumentException(op + ": " + arrayName + "[" + i + "] = " + array[i]
-                        + " out of range [" + lo + ", " + hi + ") for " + what);
+                        + " out of range [" + lo + ", " + hi + ") for " + what.get());
             }
         }
     }
@@ -91,8 +93,8 @@ public final class Checks {
 
     public static MatmulDims matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
         String op = "matmul";
-        for (Tensor t : new Tensor[]{a, b, c}) {
-            if (t.rank() < 2) throw new IllegalArgumentException(op + ": a " + a.shape() + ", b " + b.shape()
+        if (a.rank() < 2 || b.rank() < 2 || c.rank() < 2) {
+            throw new IllegalArgumentException(op + ": a " + a.shape() + ", b " + b.shape()
                     + ", c " + c.shape() + ": every operand needs at least 2 axes");
         }
         contiguous(op, "a", a);
@@ -101,15 +103,25 @@ public final class Checks {
         int m = transA ? a.dim(-1) : a.dim(-2), ka = transA ? a.dim(-2) : a.dim(-1);
         int kb = transB ? b.dim(-1) : b.dim(-2), n = transB ? b.dim(-2) : b.dim(-1);
         if (ka != kb) throw mismatch(op, "a", a, "b", b, "inner dimensions " + ka + " and " + kb + " differ");
-        Shape batchA = batchOf(a.shape());
-        if (!batchA.equals(batchOf(c.shape())) || c.dim(-2) != m || c.dim(-1) != n) {
-            throw mismatch(op, "a", a, "c", c, "c must be " + batchA + " x [" + m + ", " + n + "]");
+        if (!sameBatch(a, c) || c.dim(-2) != m || c.dim(-1) != n) {
+            throw mismatch(op, "a", a, "c", c, "c must be " + batchOf(a.shape()) + " x [" + m + ", " + n + "]");
         }
         boolean shared = b.rank() == 2;
-        if (!shared && !batchOf(b.shape()).equals(batchA)) {
+        if (!shared && !sameBatch(a, b)) {
             throw mismatch(op, "a", a, "b", b, "batch axes differ (b must share a's batch axes or be 2-D)");
         }
-        return new MatmulDims(Math.toIntExact(batchA.numel()), m, ka, n, shared);
+        long batch = 1;
+        for (int i = 0; i < a.rank() - 2; i++) batch *= a.dim(i);
+        return new MatmulDims(Math.toIntExact(batch), m, ka, n, shared);
+    }
+
+    /** Whether the axes before the last two agree; compared in place, as this runs on every matmul. */
+    private static boolean sameBatch(Tensor x, Tensor y) {
+        if (x.rank() != y.rank()) return false;
+        for (int i = 0; i < x.rank() - 2; i++) {
+            if (x.dim(i) != y.dim(i)) return false;
+        }
+        return true;
     }
 
     private static Shape batchOf(Shape s) {
@@ -174,7 +186,7 @@ public final class Checks {
         contiguous(op, "out", out);
         if (x.dim(2) % 2 != 0) throw new IllegalArgumentException(op + ": x " + x.shape() + " needs an even head size");
         length(op, "positions", positions, "x", x, x.dim(0));
-        inRange(op, "positions", positions, 0, Integer.MAX_VALUE, "a position");
+        inRange(op, "positions", positions, 0, Integer.MAX_VALUE, () -> "a position");
     }
 
     /** Attention: q {@code [B, T, H, D]}, k and v {@code [B, S, KV, D]}, H a multiple of KV, lse {@code [B, H, T]}. */
@@ -195,7 +207,7 @@ public final class Checks {
         sameShape(op, "q", q, "out", out);
         expectShape(op, "q", q, "lse", lse, Shape.of(b, h, t));
         length(op, "qPos", qPos, "q", q, b * t);
-        inRange(op, "qPos", qPos, 0, s, "keys k " + k.shape());
+        inRange(op, "qPos", qPos, 0, s, () -> "keys k " + k.shape());
     }
 
     /** A gradient must have the shape of the value it belongs to. */
@@ -210,7 +222,7 @@ public final class Checks {
         contiguous(op, tableName, table);
         contiguous(op, outName, out);
         expectShape(op, tableName, table, outName, out, Shape.of(ids.length, table.dim(1)));
-        inRange(op, "ids", ids, 0, table.dim(0), tableName + " " + table.shape());
+        inRange(op, "ids", ids, 0, table.dim(0), () -> tableName + " " + table.shape());
     }
 
     /** Backward ops validate gradients with the forward's rules; their messages name them dX. */
@@ -226,7 +238,7 @@ public final class Checks {
         contiguous(op, lossesName, losses);
         expectShape(op, "logits", logits, lossesName, losses, Shape.of(logits.dim(0)));
         length(op, "targets", targets, "logits", logits, logits.dim(0));
-        inRange(op, "targets", targets, Integer.MIN_VALUE, logits.dim(1), "logits " + logits.shape());
+        inRange(op, "targets", targets, Integer.MIN_VALUE, logits.dim(1), () -> "logits " + logits.shape());
         if (!(smoothing >= 0f && smoothing <= 1f)) {
             throw new IllegalArgumentException(op + ": label smoothing " + smoothing + " must lie in [0, 1]");
         }

@@ -147,39 +147,55 @@ public final class VectorBackend implements Backend {
         return v.mul(v).fma(GELU_K, 1f).mul(v).mul(GELU_C);
     }
 
-    /** {@code f'(x)} lane by lane, for the ops whose derivative is computed from x. */
+    /**
+     * {@code f'(x)} lane by lane, for the ops whose derivative is computed from x. Kept under C2's
+     * inlining limit (325 bytecodes) by moving the longer cases out: not inlined, the vectors were
+     * boxed on the heap every call and ran through the Vector API's Java fallback.
+     */
     private static FloatVector derivativeLanes(UnaryOp op, FloatVector v) {
         return switch (op) {
             case NEG -> FloatVector.broadcast(S, -1f);
             case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG, RECIPROCAL -> {
-                FloatVector r = FloatVector.broadcast(S, 1f).div(v);
-                yield op == UnaryOp.LOG ? r : r.mul(r).neg();
-            }
-            case TANH -> {
-                FloatVector t = v.lanewise(VectorOperators.TANH);
-                yield t.neg().fma(t, FloatVector.broadcast(S, 1f));
-            }
-            case SIGMOID, SOFTPLUS -> {
-                FloatVector s = sigmoid(v);
-                yield op == UnaryOp.SOFTPLUS ? s : s.neg().add(1f).mul(s);
-            }
+            case LOG -> FloatVector.broadcast(S, 1f).div(v);
+            case RECIPROCAL -> FloatVector.broadcast(S, -1f).div(v.mul(v));
+            case TANH -> tanhDerivative(v);
+            case SIGMOID -> sigmoidDerivative(v);
+            case SOFTPLUS -> sigmoid(v);
             case RELU -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
-            case SILU -> { // s (1 + x (1 - s))
-                FloatVector s = sigmoid(v);
-                yield s.neg().add(1f).mul(v).add(1f).mul(s);
-            }
+            case SILU -> siluDerivative(v);
             case SQUARE -> v.add(v);
             case SQRT -> FloatVector.broadcast(S, 0.5f).div(v.sqrt());
-            case ABS -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f))
-                    .blend(-1f, v.compare(VectorOperators.LT, 0f));
-            case GELU_TANH -> { // with s = sigmoid(2u): s + x * 2 s (1 - s) * c (1 + 3k x^2)
-                FloatVector s = sigmoid(geluArgument(v).mul(2f));
-                FloatVector du = v.mul(v).fma(3f * GELU_K * GELU_C, GELU_C);
-                yield s.neg().add(1f).mul(s).mul(2f).mul(du).fma(v, s);
-            }
+            case ABS -> absDerivative(v);
+            case GELU_TANH -> geluTanhDerivative(v);
             case GELU -> throw new IllegalStateException("GELU is computed element by element");
         };
+    }
+
+    private static FloatVector tanhDerivative(FloatVector v) {
+        FloatVector t = v.lanewise(VectorOperators.TANH);
+        return t.neg().fma(t, FloatVector.broadcast(S, 1f));
+    }
+
+    private static FloatVector sigmoidDerivative(FloatVector v) {
+        FloatVector s = sigmoid(v);
+        return s.neg().add(1f).mul(s);
+    }
+
+    /** {@code s (1 + x (1 - s))} with {@code s = sigmoid(x)}. */
+    private static FloatVector siluDerivative(FloatVector v) {
+        FloatVector s = sigmoid(v);
+        return s.neg().add(1f).mul(v).add(1f).mul(s);
+    }
+
+    private static FloatVector absDerivative(FloatVector v) {
+        return FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
+    }
+
+    /** With {@code s = sigmoid(2u)}: {@code s + x * 2 s (1 - s) * c (1 + 3k x^2)}. */
+    private static FloatVector geluTanhDerivative(FloatVector v) {
+        FloatVector s = sigmoid(geluArgument(v).mul(2f));
+        FloatVector du = v.mul(v).fma(3f * GELU_K * GELU_C, GELU_C);
+        return s.neg().add(1f).mul(s).mul(2f).mul(du).fma(v, s);
     }
 
     /** 1/(1+e^-x); for x far below zero e^-x overflows to infinity and the result is the right 0. */

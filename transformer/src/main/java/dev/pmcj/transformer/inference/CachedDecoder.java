@@ -23,6 +23,8 @@ final class CachedDecoder {
     private final LayerWeights[] layers;
     /** Scratch, {@code [rows, ...]}; a call on n rows uses views of the first n. */
     private final Tensor x, h, qkv, q, k, v, att, lse, hidden, act, mean, rstd, logits;
+    /** Views of the scratch for the last call's shape. */
+    private Views views;
 
     CachedDecoder(Decoder model, int rows, int maxStreams) {
         ParameterStore p = model.parameters();
@@ -57,73 +59,93 @@ final class CachedDecoder {
      * after each stream's last token: a view of a buffer the next call overwrites.
      */
     Tensor forward(KvCache cache, int firstSlot, int streams, int len, int[] tokens, int[] positions) {
-        int n = streams * len;
-        Tensor xs = rows(x, n);
-        b.embedding(tokEmb, tokens, xs);
+        Views r = views(streams, len);
+        b.embedding(tokEmb, tokens, r.x);
         if (gpt2) {
-            b.embedding(posEmb, positions, rows(h, n));
-            b.binary(BinaryOp.ADD, xs, rows(h, n), xs);
+            b.embedding(posEmb, positions, r.h);
+            b.binary(BinaryOp.ADD, r.x, r.h, r.x);
         }
         for (int l = 0; l < layers.length; l++) {
-            attention(l, cache, firstSlot, streams, len, positions);
-            mlp(layers[l], n);
+            attention(l, r, cache, firstSlot, positions);
+            mlp(layers[l], r);
         }
-        Tensor last = len == 1 ? xs : xs.slice(0, n - 1, n);
-        Tensor normed = rows(h, streams);
-        norm(last, normF, normFBias, normed);
-        Tensor out = rows(logits, streams);
-        b.matmul(normed, false, head, true, out, false);
-        return out;
+        norm(r.last, normF, normFBias, r.lastNormed, r.lastMean, r.lastRstd);
+        b.matmul(r.lastNormed, false, head, true, r.logits, false);
+        return r.logits;
     }
 
-    private void attention(int layer, KvCache cache, int firstSlot, int streams, int len, int[] positions) {
+    private void attention(int layer, Views r, KvCache cache, int firstSlot, int[] positions) {
         LayerWeights w = layers[layer];
-        int n = streams * len, hd = c.headDim();
-        Tensor hs = rows(h, n), qs = rows(q, n), ks = rows(k, n), vs = rows(v, n);
-        norm(rows(x, n), w.ln1(), w.ln1Bias(), hs);
+        norm(r.x, w.ln1(), w.ln1Bias(), r.h, r.mean, r.rstd);
         if (gpt2) {
-            Tensor fused = rows(qkv, n);
-            linear(hs, w.qkv(), w.qkvBias(), fused);
-            b.copy(fused.slice(1, 0, c.dim()), qs);
-            b.copy(fused.slice(1, c.dim(), 2 * c.dim()), ks);
-            b.copy(fused.slice(1, 2 * c.dim(), 3 * c.dim()), vs);
+            linear(r.h, w.qkv(), w.qkvBias(), r.qkv);
+            b.copy(r.qkvQ, r.q);
+            b.copy(r.qkvK, r.k);
+            b.copy(r.qkvV, r.v);
         } else {
-            linear(hs, w.q(), null, qs);
-            linear(hs, w.k(), null, ks);
-            linear(hs, w.v(), null, vs);
-            b.rope(qs.reshape(n, c.heads(), hd), positions, c.ropeTheta(), qs.reshape(n, c.heads(), hd));
-            b.rope(ks.reshape(n, c.kvHeads(), hd), positions, c.ropeTheta(), ks.reshape(n, c.kvHeads(), hd));
+            linear(r.h, w.q(), null, r.q);
+            linear(r.h, w.k(), null, r.k);
+            linear(r.h, w.v(), null, r.v);
+            b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
+            b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
         }
+        for (int s = 0; s < r.streams; s++) {
+            cache.write(layer, firstSlot + s, positions[s * r.len], r.kStream[s], r.vStream[s]);
+        }
+        b.attention(r.q4, cache.keys(layer, firstSlot, firstSlot + r.streams),
+                cache.values(layer, firstSlot, firstSlot + r.streams), positions, r.att4, r.lse);
+        residual(r.att, w.proj(), w.projBias(), r.x);
+    }
+
+    private void mlp(LayerWeights w, Views r) {
+        norm(r.x, w.ln2(), w.ln2Bias(), r.h, r.mean, r.rstd);
+        linear(r.h, w.fc(), w.fcBias(), r.hidden);
+        if (gpt2) {
+            b.unary(UnaryOp.GELU_TANH, r.hidden, r.act);
+        } else {
+            b.unary(UnaryOp.SILU, r.hidden, r.act);
+            linear(r.h, w.up(), null, r.hidden);
+            b.binary(BinaryOp.MUL, r.act, r.hidden, r.act);
+        }
+        residual(r.act, w.down(), w.downBias(), r.x);
+    }
+
+    /**
+     * The scratch buffers seen as {@code streams x len} rows, in every layout a call needs. Made once
+     * per shape (decoding repeats one shape for hundreds of tokens), so a step allocates no views.
+     */
+    private record Views(int streams, int len, Tensor x, Tensor h, Tensor q, Tensor k, Tensor v, Tensor att,
+                         Tensor hidden, Tensor act, Tensor mean, Tensor rstd, Tensor qkv, Tensor qkvQ,
+                         Tensor qkvK, Tensor qkvV, Tensor qHeads, Tensor kHeads, Tensor q4, Tensor att4,
+                         Tensor lse, Tensor[] kStream, Tensor[] vStream, Tensor last, Tensor lastNormed,
+                         Tensor lastMean, Tensor lastRstd, Tensor logits) {
+    }
+
+    private Views views(int streams, int len) {
+        if (views != null && views.streams == streams && views.len == len) return views;
+        int n = streams * len, hd = c.headDim(), d = c.dim();
+        Tensor xs = rows(x, n), qs = rows(q, n), ks = rows(k, n), vs = rows(v, n), att4 = rows(att, n);
+        Tensor fused = gpt2 ? rows(qkv, n) : null;
+        Tensor[] kStream = new Tensor[streams], vStream = new Tensor[streams];
         for (int s = 0; s < streams; s++) {
-            Tensor kRows = ks.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
-            Tensor vRows = vs.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
-            cache.write(layer, firstSlot + s, positions[s * len], kRows, vRows);
+            kStream[s] = ks.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
+            vStream[s] = vs.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
         }
-        Tensor out = rows(att, n);
-        b.attention(qs.reshape(streams, len, c.heads(), hd),
-                cache.keys(layer, firstSlot, firstSlot + streams), cache.values(layer, firstSlot, firstSlot + streams),
-                positions, out.reshape(streams, len, c.heads(), hd), lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len));
-        residual(out, w.proj(), w.projBias(), rows(x, n));
+        views = new Views(streams, len, xs, rows(h, n), qs, ks, vs, att4, rows(hidden, n), rows(act, n),
+                rows(mean, n), rows(rstd, n), fused,
+                gpt2 ? fused.slice(1, 0, d) : null, gpt2 ? fused.slice(1, d, 2 * d) : null,
+                gpt2 ? fused.slice(1, 2 * d, 3 * d) : null,
+                qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
+                qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
+                lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), kStream, vStream,
+                len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
+                rows(logits, streams));
+        return views;
     }
 
-    private void mlp(LayerWeights w, int n) {
-        Tensor hs = rows(h, n), hid = rows(hidden, n), a = rows(act, n);
-        norm(rows(x, n), w.ln2(), w.ln2Bias(), hs);
-        linear(hs, w.fc(), w.fcBias(), hid);
-        if (gpt2) {
-            b.unary(UnaryOp.GELU_TANH, hid, a);
-        } else {
-            b.unary(UnaryOp.SILU, hid, a);
-            linear(hs, w.up(), null, hid);
-            b.binary(BinaryOp.MUL, a, hid, a);
-        }
-        residual(a, w.down(), w.downBias(), rows(x, n));
-    }
-
-    private void norm(Tensor in, Tensor gamma, Tensor beta, Tensor out) {
-        int n = in.dim(0);
-        if (gpt2) b.layerNorm(in, gamma, beta, c.normEps(), out, rows(mean, n), rows(rstd, n));
-        else b.rmsNorm(in, gamma, c.normEps(), out, rows(rstd, n));
+    private void norm(Tensor in, Tensor gamma, Tensor beta, Tensor out, Tensor mean, Tensor rstd) {
+        if (gpt2) b.layerNorm(in, gamma, beta, c.normEps(), out, mean, rstd);
+        else b.rmsNorm(in, gamma, c.normEps(), out, rstd);
     }
 
     /** {@code out = in W^T (+ bias)}. */

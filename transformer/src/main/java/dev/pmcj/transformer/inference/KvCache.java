@@ -12,6 +12,8 @@ import dev.pmcj.transformer.model.ModelConfig;
 public final class KvCache {
     private final Backend backend;
     private final Tensor[] keys, values;
+    /** The same buffers as {@code [streams * maxLength, kvHeads, headDim]}: a slot's run of positions is one slice. */
+    private final Tensor[] keyRows, valueRows;
     private final int streams, maxLength;
 
     public KvCache(Backend backend, ModelConfig c, int streams, int maxLength) {
@@ -24,9 +26,13 @@ public final class KvCache {
         keys = new Tensor[c.layers()];
         values = new Tensor[c.layers()];
         Shape shape = Shape.of(streams, maxLength, c.kvHeads(), c.headDim());
+        keyRows = new Tensor[c.layers()];
+        valueRows = new Tensor[c.layers()];
         for (int l = 0; l < keys.length; l++) {
             keys[l] = backend.allocate(shape);
             values[l] = backend.allocate(shape);
+            keyRows[l] = keys[l].reshape(streams * maxLength, c.kvHeads(), c.headDim());
+            valueRows[l] = values[l].reshape(streams * maxLength, c.kvHeads(), c.headDim());
         }
     }
 
@@ -54,19 +60,20 @@ public final class KvCache {
             throw new IllegalArgumentException("KvCache: positions " + start + ".." + (start + count - 1)
                     + " exceed maxLength " + maxLength);
         }
-        backend.copy(k, region(keys[layer], slot, start, count));
-        backend.copy(v, region(values[layer], slot, start, count));
+        backend.copy(k, region(keyRows[layer], slot, start, count));
+        backend.copy(v, region(valueRows[layer], slot, start, count));
     }
 
     /** Moves slot {@code from}'s first {@code length} positions into slot {@code to} (compaction). */
     public void moveSlot(int from, int to, int length) {
         for (int l = 0; l < keys.length; l++) {
-            backend.copy(region(keys[l], from, 0, length), region(keys[l], to, 0, length));
-            backend.copy(region(values[l], from, 0, length), region(values[l], to, 0, length));
+            backend.copy(region(keyRows[l], from, 0, length), region(keyRows[l], to, 0, length));
+            backend.copy(region(valueRows[l], from, 0, length), region(valueRows[l], to, 0, length));
         }
     }
 
-    private static Tensor region(Tensor t, int slot, int start, int count) {
-        return t.slice(0, slot, slot + 1).slice(1, start, start + count).reshape(count, t.dim(2), t.dim(3));
+    private Tensor region(Tensor rows, int slot, int start, int count) {
+        int first = slot * maxLength + start;
+        return rows.slice(0, first, first + count);
     }
 }
