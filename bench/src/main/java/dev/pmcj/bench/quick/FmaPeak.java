@@ -35,7 +35,7 @@ public final class FmaPeak implements QuickFigure {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                rates[id] = Timing.bestRate(() -> sink[id] += chains(STEPS), flopsPerCall, 1.0, 3, 0.5);
+                rates[id] = Timing.bestRate(() -> sink[id] += chains(STEPS), flopsPerCall, 1.0, 10, 0.3);
             });
         }
         for (Thread w : workers) {

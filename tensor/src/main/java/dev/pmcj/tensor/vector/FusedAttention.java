@@ -149,9 +149,15 @@ final class FusedAttention {
                     int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
                     float l = ls[l0 + (b * dm.h + h) * dm.t + t];
                     float rowDot = VectorMath.dot(gs, g0 + qi, os, o0 + qi, d);
+                    // The row's probabilities first, so that exp runs vectorised over the row.
+                    float[] pr = row(pos + 1);
+                    for (int j = 0; j <= pos; j++) {
+                        pr[j] = VectorMath.dot(qs, q0 + qi, ks, k0 + ((b * dm.s + j) * dm.kv + g) * d, d) * scale;
+                    }
+                    VectorMath.expShifted(pr, 0, l, pr, 0, pos + 1);
                     for (int j = 0; j <= pos; j++) {
                         int ki = ((b * dm.s + j) * dm.kv + g) * d;
-                        float p = (float) Math.exp(VectorMath.dot(qs, q0 + qi, ks, k0 + ki, d) * scale - l);
+                        float p = pr[j];
                         VectorMath.axpy(p, gs, g0 + qi, dvs, dv0 + ki, d);
                         float ds = p * (VectorMath.dot(gs, g0 + qi, vs, v0 + ki, d) - rowDot) * scale;
                         VectorMath.axpy(ds, ks, k0 + ki, dqs, dq0 + qi, d);
