@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code pmc demo}: the whole job on built-in data, no downloads. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Generate fictitious authors, fine-tune a small model, unlearn 10% with PMC and baselines, evaluate, report.")
+        description = "Generate fictitious authors, fine-tune a small model, unlearn 10%% with PMC and baselines, evaluate, report.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
