@@ -6,9 +6,12 @@ import dev.pmcj.tensor.Tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Records differentiable ops as they run; {@link #backward} replays their backward steps in reverse
@@ -18,7 +21,10 @@ import java.util.Map;
  * to later passes of the same shapes: a training loop that runs one tape step after step then
  * allocates no tensor memory in its steady state. The price is a lifetime rule: the tensors such a
  * tape allocated stay valid only until it allocates again after {@link #backward} or {@link #reset}.
- * It holds at most the buffers of the last pass plus the current one.
+ * It holds at most the buffers of the last pass plus the current one. During {@link #backward} it
+ * also takes back an op output's gradient as soon as that op's step has run (the gradient is dead
+ * then; the output's {@link Var#grad()} becomes null), so earlier layers' gradients reuse later
+ * layers' buffers and a pass holds about one layer's activation gradients rather than all of them.
  */
 public final class Tape {
 
@@ -30,9 +36,11 @@ public final class Tape {
 
     private final Backend backend;
     private final List<BackwardStep> steps = new ArrayList<>();
+    /** The output of each recorded step, same index. */
+    private final List<Var> outputs = new ArrayList<>();
     private int noGradDepth;
-    /** Null unless reusing: buffers handed out in the current pass, and those free for the next. */
-    private final List<Tensor> inUse;
+    /** Null unless reusing: every buffer handed out in the current pass, and those free to hand out. */
+    private final Set<Tensor> handedOut;
     private final Map<Shape, ArrayDeque<Tensor>> free;
     private boolean passEnded;
 
@@ -43,7 +51,7 @@ public final class Tape {
 
     private Tape(Backend backend, boolean reuse) {
         this.backend = backend;
-        this.inUse = reuse ? new ArrayList<>() : null;
+        this.handedOut = reuse ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
         this.free = reuse ? new HashMap<>() : null;
     }
 
@@ -80,13 +88,13 @@ public final class Tape {
 
     /** A zeroed tensor for an op's output or scratch. */
     public Tensor allocate(Shape shape) {
-        if (inUse == null) return backend.allocate(shape);
+        if (handedOut == null) return backend.allocate(shape);
         if (passEnded) {
             // Only the last pass's buffers are kept: shapes vary between batches (sequence lengths), and
             // keeping every shape ever seen would grow without bound.
             free.clear();
-            for (Tensor t : inUse) free.computeIfAbsent(t.shape(), s -> new ArrayDeque<>()).push(t);
-            inUse.clear();
+            for (Tensor t : handedOut) giveBack(t);
+            handedOut.clear();
             passEnded = false;
         }
         ArrayDeque<Tensor> same = free.get(shape);
@@ -96,8 +104,12 @@ public final class Tape {
         } else {
             backend.fill(t, 0f);
         }
-        inUse.add(t);
+        handedOut.add(t);
         return t;
+    }
+
+    private void giveBack(Tensor t) {
+        free.computeIfAbsent(t.shape(), s -> new ArrayDeque<>()).push(t);
     }
 
     /** Whether an op with these inputs must record a backward step. */
@@ -114,8 +126,12 @@ public final class Tape {
         return new Var(value, needsGrad(inputs));
     }
 
-    public void record(BackwardStep step) {
-        if (isRecording()) steps.add(step);
+    /** Records {@code step}, the backward of the op that produced {@code out}. */
+    public void record(Var out, BackwardStep step) {
+        if (isRecording()) {
+            steps.add(step);
+            outputs.add(out);
+        }
     }
 
     /** The gradient of {@code v}, allocated (zeroed) on first use. */
@@ -130,15 +146,34 @@ public final class Tape {
             throw new IllegalArgumentException("backward needs a one-element loss, got shape " + loss.shape());
         }
         backend.fill(gradOf(loss), 1f);
-        for (int i = steps.size() - 1; i >= 0; i--) steps.get(i).run();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            steps.get(i).run();
+            if (handedOut != null) takeBackGradient(outputs.get(i));
+        }
         steps.clear();
+        outputs.clear();
         passEnded = true;
+    }
+
+    /** Every consumer of {@code out} ran its step before out's producer did, so out's gradient is dead. */
+    private void takeBackGradient(Var out) {
+        Tensor g = out.grad();
+        if (g != null && handedOut.contains(g)) {
+            out.setGrad(null);
+            giveBack(g);
+        }
     }
 
     /** Forgets recorded steps without running them (e.g. after an evaluation forward). */
     public void reset() {
         steps.clear();
+        outputs.clear();
         passEnded = true;
+    }
+
+    /** How many buffers a reusing tape has handed out in the current pass (0 for a plain tape). */
+    public int buffersInPass() {
+        return handedOut == null ? 0 : handedOut.size();
     }
 
     public int recordedSteps() {

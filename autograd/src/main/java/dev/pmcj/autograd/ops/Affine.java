@@ -16,7 +16,7 @@ public final class Affine {
         be.affine(x.value().contiguous(), alpha, beta, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() == null) return;
                 Tensor scaled = t.allocate(x.shape());
                 be.affine(out.grad(), alpha, 0f, scaled);

@@ -29,7 +29,7 @@ public final class Attention {
         be.attention(qv, kv, vv, pos, y, lse);
         Var out = t.output(y, q, k, v);
         if (t.needsGrad(q, k, v)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() == null) return;
                 be.attentionBackward(qv, kv, vv, pos, y, lse, out.grad(),
                         Grads.sink(t, q), Grads.sink(t, k), Grads.sink(t, v));

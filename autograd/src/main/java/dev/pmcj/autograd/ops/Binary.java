@@ -25,7 +25,7 @@ public final class Binary {
         be.binary(op, a.value(), b.value(), y);
         Var out = t.output(y, a, b);
         if (t.needsGrad(a, b)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 Tensor dy = out.grad();
                 if (dy == null) return;
                 if (a.requiresGrad()) be.sumTo(localA(t, op, dy, b.value()), t.gradOf(a), true);

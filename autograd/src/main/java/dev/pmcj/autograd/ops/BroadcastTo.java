@@ -12,7 +12,7 @@ public final class BroadcastTo {
     public static Var apply(Tape t, Var x, Shape shape) {
         Var out = t.output(x.value().broadcastTo(shape), x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) t.backend().sumTo(out.grad(), t.gradOf(x), true);
             });
         }

@@ -31,7 +31,7 @@ public final class Concat {
         SliceAdd.into(t, y, ax, starts, values);
         Var out = t.output(y, parts);
         if (t.needsGrad(parts)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() == null) return;
                 for (int i = 0; i < parts.length; i++) {
                     if (parts[i].requiresGrad()) {

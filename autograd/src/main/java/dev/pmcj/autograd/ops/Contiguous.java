@@ -17,7 +17,7 @@ public final class Contiguous {
         }
         Var out = t.output(dense, x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) Grads.accumulate(t, x, out.grad());
             });
         }

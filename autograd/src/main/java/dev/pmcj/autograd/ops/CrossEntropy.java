@@ -25,7 +25,7 @@ public final class CrossEntropy {
         be.crossEntropy(lv, tg, smoothing, losses);
         Var out = t.output(losses, logits);
         if (t.needsGrad(logits)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) be.crossEntropyBackward(lv, tg, smoothing, out.grad(), t.gradOf(logits));
             });
         }

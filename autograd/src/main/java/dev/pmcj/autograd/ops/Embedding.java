@@ -21,7 +21,7 @@ public final class Embedding {
         be.embedding(table.value().contiguous(), rows, y);
         Var out = t.output(y, table);
         if (t.needsGrad(table)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) be.embeddingBackward(out.grad(), rows, t.gradOf(table));
             });
         }

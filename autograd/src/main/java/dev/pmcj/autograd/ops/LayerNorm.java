@@ -19,7 +19,7 @@ public final class LayerNorm {
         be.layerNorm(xv, g, beta == null ? null : beta.value().contiguous(), eps, y, mean, rstd);
         Var out = t.output(y, x, gamma, beta);
         if (t.needsGrad(x, gamma, beta)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() == null) return;
                 be.layerNormBackward(out.grad(), xv, g, mean, rstd, Grads.sink(t, x), Grads.sink(t, gamma),
                         beta == null ? null : Grads.sink(t, beta));

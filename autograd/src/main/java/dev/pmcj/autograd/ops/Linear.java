@@ -33,7 +33,7 @@ public final class Linear {
         dims[dims.length - 1] = outDim;
         Var out = t.output(y2.reshape(dims), x, weight, bias);
         if (t.needsGrad(x, weight, bias)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() == null) return;
                 Tensor dy2 = out.grad().reshape(-1, outDim);
                 if (x.requiresGrad()) be.matmul(dy2, false, w, false, t.gradOf(x).reshape(-1, in), true);

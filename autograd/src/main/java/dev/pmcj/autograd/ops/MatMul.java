@@ -30,7 +30,7 @@ public final class MatMul {
         be.matmul(av, transA, bv, transB, c, false);
         Var out = t.output(c, a, b);
         if (t.needsGrad(a, b)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 Tensor dc = out.grad();
                 if (dc == null) return;
                 if (a.requiresGrad()) {

@@ -25,7 +25,7 @@ public final class Reduce {
         be.reduce(op, xv, ax, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 Tensor dy = out.grad();
                 if (dy == null) return;
                 Tensor spread = switch (op) {

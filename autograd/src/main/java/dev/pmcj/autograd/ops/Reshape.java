@@ -11,7 +11,7 @@ public final class Reshape {
     public static Var apply(Tape t, Var x, int... dims) {
         Var out = t.output(x.value().reshape(dims), x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) Grads.accumulate(t, x, out.grad().reshape(x.shape().dims()));
             });
         }

@@ -19,7 +19,7 @@ public final class RmsNorm {
         be.rmsNorm(xv, g, eps, y, rstd);
         Var out = t.output(y, x, gamma);
         if (t.needsGrad(x, gamma)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) {
                     be.rmsNormBackward(out.grad(), xv, g, rstd, Grads.sink(t, x), Grads.sink(t, gamma));
                 }

@@ -17,7 +17,7 @@ public final class Rope {
         be.rope(x.value().contiguous(), pos, theta, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) be.ropeBackward(out.grad(), pos, theta, t.gradOf(x));
             });
         }

@@ -13,7 +13,7 @@ public final class Slice {
         int ax = x.shape().axis(axis);
         Var out = t.output(x.value().slice(ax, start, end), x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) {
                     SliceAdd.into(t, t.gradOf(x), ax, new int[] {start}, new Tensor[] {out.grad()});
                 }

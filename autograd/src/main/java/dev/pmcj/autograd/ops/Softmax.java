@@ -35,7 +35,7 @@ public final class Softmax {
         forward.run(be, x.value().contiguous(), y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) backward.run(be, y, out.grad(), t.gradOf(x));
             });
         }

@@ -11,7 +11,7 @@ public final class Transpose {
     public static Var apply(Tape t, Var x, int a, int b) {
         Var out = t.output(x.value().transpose(a, b), x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) Grads.accumulate(t, x, out.grad().transpose(a, b));
             });
         }

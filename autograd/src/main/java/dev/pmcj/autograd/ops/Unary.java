@@ -18,7 +18,7 @@ public final class Unary {
         be.unary(op, xv, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
-            t.record(() -> {
+            t.record(out, () -> {
                 if (out.grad() != null) be.unaryBackward(op, xv, y, out.grad(), t.gradOf(x));
             });
         }
