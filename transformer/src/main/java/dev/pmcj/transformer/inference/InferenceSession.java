@@ -2,6 +2,7 @@ package dev.pmcj.transformer.inference;
 
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Tensor;
+import dev.pmcj.tensor.vector.Parallel;
 import dev.pmcj.transformer.model.Decoder;
 
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.SplittableRandom;
  * allocated once, here; each step moves only the sampled rows' logits to the host.
  */
 public final class InferenceSession implements AutoCloseable {
+    /** Below this many streams a step's sampling stays on the calling thread. */
+    private static final int PARALLEL_SAMPLING_MIN = 4;
     private final Decoder model;
     private final int maxStreams, maxLength;
     private final KvCache cache;
@@ -24,6 +27,9 @@ public final class InferenceSession implements AutoCloseable {
     private final Backend backend;
     /** Host copy of one stream's logits, reused for every sample. */
     private final float[] row;
+    /** Host copies of a step's logits, one row per slot, and the tokens sampled from them. */
+    private final float[][] rows;
+    private final int[] picks;
     private boolean closed;
 
     public InferenceSession(Decoder model, int maxStreams, int maxLength) {
@@ -39,6 +45,8 @@ public final class InferenceSession implements AutoCloseable {
         this.cache = new KvCache(backend, model.config(), maxStreams, maxLength);
         this.forward = new CachedDecoder(model, Math.max(maxStreams, maxLength), maxStreams);
         this.row = new float[model.config().vocab()];
+        this.rows = new float[maxStreams][model.config().vocab()];
+        this.picks = new int[maxStreams];
     }
 
     public Decoder model() {
@@ -100,10 +108,12 @@ public final class InferenceSession implements AutoCloseable {
                 positions[slot] = bySlot[slot].length - 1;
             }
             Tensor logits = forward.forward(cache, 0, active, 1, Arrays.copyOf(tokens, active), Arrays.copyOf(positions, active));
-            for (int slot = 0; slot < active; slot++) {
-                backend.toHost(logits.slice(0, slot, slot + 1), row);
-                done[slot] = !accept(bySlot[slot], Sampler.sample(row, cfg, bySlot[slot].rng), cfg);
-            }
+            for (int slot = 0; slot < active; slot++) backend.toHost(logits.slice(0, slot, slot + 1), rows[slot]);
+            // Each stream draws from its own generator, so sampling the streams on all cores picks
+            // the same tokens as one after another (top-p over 32 rows was a quarter of a step).
+            Parallel.forEach(active, active >= PARALLEL_SAMPLING_MIN,
+                    slot -> picks[slot] = Sampler.sample(rows[slot], cfg, bySlot[slot].rng));
+            for (int slot = 0; slot < active; slot++) done[slot] = !accept(bySlot[slot], picks[slot], cfg);
             active = compact(bySlot, done, active);
         }
         List<int[]> out = new ArrayList<>(streams.size());
