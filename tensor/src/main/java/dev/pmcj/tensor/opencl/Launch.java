@@ -9,6 +9,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,11 @@ import java.util.List;
  * kernel's lock (kernel arguments are shared state). A tensor argument is its buffer followed by its
  * element offset. Int arrays are uploaded for the call and released once it is queued (OpenCL keeps
  * them until the kernel has run).
+ *
+ * <p>The call holds the tensors' storages, not just their {@code cl_mem} handles, until the kernel is
+ * queued: a temporary tensor the caller no longer uses may otherwise be collected in between, and
+ * its cleaner would release the buffer before the kernel was queued on it (OpenCL only keeps a
+ * released buffer for commands already queued). That ran kernels on freed memory now and then.
  */
 final class Launch {
     private final ClRuntime rt;
@@ -27,6 +33,7 @@ final class Launch {
     private final List<Long> sizes = new ArrayList<>();
     private final List<Pointer> values = new ArrayList<>();
     private final List<cl_mem> uploads = new ArrayList<>();
+    private final List<ClStorage> held = new ArrayList<>();
 
     Launch(ClRuntime rt, String op, String kernelName) {
         this.rt = rt;
@@ -43,7 +50,12 @@ final class Launch {
 
     /** The tensor's device buffer and element offset; names the tensor when it lives elsewhere. */
     Launch tensor(String name, Tensor t) {
-        return mem(storage(op, name, t).mem()).i(t.offset());
+        return hold(storage(op, name, t)).i(t.offset());
+    }
+
+    private Launch hold(ClStorage s) {
+        held.add(s);
+        return mem(s.mem());
     }
 
     static ClStorage storage(String op, String name, Tensor t) {
@@ -56,7 +68,7 @@ final class Launch {
 
     /** The buffer alone, for a kernel's own scratch tensors (offset 0, no offset argument). */
     Launch scratch(Tensor t) {
-        return mem(((ClStorage) t.storage()).mem());
+        return hold((ClStorage) t.storage());
     }
 
     Launch mem(cl_mem m) {
@@ -117,6 +129,7 @@ final class Launch {
             }
         } finally {
             for (cl_mem m : uploads) CL.clReleaseMemObject(m);
+            Reference.reachabilityFence(held);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -139,6 +140,7 @@ public final class OpenClBackend implements Backend {
                     (long) c.offset() * Sizeof.cl_float, (long) dst.length * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
         }
         if (c != src) release(c);
+        Reference.reachabilityFence(c);
     }
 
     @Override
@@ -151,6 +153,7 @@ public final class OpenClBackend implements Backend {
         if (src.length == 0) return;
         CL.clEnqueueWriteBuffer(rt.queue, Launch.storage("fromHost", "dst", dst).mem(), CL.CL_TRUE,
                 (long) dst.offset() * Sizeof.cl_float, (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null);
+        Reference.reachabilityFence(dst); // its buffer must outlive the write (see Launch)
     }
 
     @Override
