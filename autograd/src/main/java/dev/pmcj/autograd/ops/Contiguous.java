@@ -10,11 +10,10 @@ public final class Contiguous {
     }
 
     public static Var apply(Tape t, Var x) {
-        Tensor xv = x.value(), dense = xv;
-        if (!xv.isContiguous()) { // staged through the tape, which may reuse a buffer
-            dense = t.allocate(xv.shape());
-            t.backend().copy(xv, dense);
-        }
+        Tensor xv = x.value();
+        if (xv.isContiguous()) return x;
+        Tensor dense = t.allocate(xv.shape()); // staged through the tape, which may reuse a buffer
+        t.backend().copy(xv, dense);
         Var out = t.output(dense, x);
         if (t.needsGrad(x)) {
             t.record(out, () -> {

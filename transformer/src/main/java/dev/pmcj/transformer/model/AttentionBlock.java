@@ -22,10 +22,13 @@ final class AttentionBlock {
         Var h = Norm.apply(t, c, p, block(layer, "ln1"), x);
         Var q, k, v;
         if (c.family() == ModelConfig.Family.GPT2) {
-            Var qkv = Ops.linear(t, h, p.get(block(layer, "attn.qkv.weight")), p.get(block(layer, "attn.qkv.bias")));
-            q = heads(t, Ops.slice(t, qkv, 1, 0, c.dim()), batch, seqLen, c.heads());
-            k = heads(t, Ops.slice(t, qkv, 1, c.dim(), 2 * c.dim()), batch, seqLen, c.kvHeads());
-            v = heads(t, Ops.slice(t, qkv, 1, 2 * c.dim(), 3 * c.dim()), batch, seqLen, c.kvHeads());
+            // The fused [3*dim, dim] weight as three row blocks (contiguous views): three products give
+            // q, k and v dense, where slicing one [N, 3*dim] product's columns cost a strided copy
+            // forward and a staged, strided add backward for each of the three.
+            Var w = p.get(block(layer, "attn.qkv.weight")), b = p.get(block(layer, "attn.qkv.bias"));
+            q = heads(t, third(t, h, w, b, 0), batch, seqLen, c.heads());
+            k = heads(t, third(t, h, w, b, 1), batch, seqLen, c.kvHeads());
+            v = heads(t, third(t, h, w, b, 2), batch, seqLen, c.kvHeads());
         } else {
             q = rotate(t, Ops.linear(t, h, p.get(block(layer, "attn.q.weight")), null), batch, seqLen, c.heads(), positions);
             k = rotate(t, Ops.linear(t, h, p.get(block(layer, "attn.k.weight")), null), batch, seqLen, c.kvHeads(), positions);
@@ -36,7 +39,13 @@ final class AttentionBlock {
         return Ops.add(t, x, Ops.linear(t, attended, p.get(block(layer, "attn.proj.weight")), bias));
     }
 
-    /** {@code [N, n*D]} (possibly a strided slice) as {@code [batch, seqLen, n, D]}. */
+    /** {@code h W_i^T + b_i} for row block {@code i} of the fused qkv projection. */
+    private Var third(Tape t, Var h, Var w, Var b, int i) {
+        int d = c.dim();
+        return Ops.linear(t, h, Ops.slice(t, w, 0, i * d, (i + 1) * d), Ops.slice(t, b, 0, i * d, (i + 1) * d));
+    }
+
+    /** {@code [N, n*D]} as {@code [batch, seqLen, n, D]}. */
     private Var heads(Tape t, Var x, int batch, int seqLen, int n) {
         return Ops.reshape(t, Ops.contiguous(t, x), batch, seqLen, n, c.headDim());
     }
