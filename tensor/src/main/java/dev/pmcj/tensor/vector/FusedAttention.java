@@ -84,11 +84,16 @@ final class FusedAttention {
         });
     }
 
-    /** {@code sc[j] = q.k_j / sqrt(D)} for keys {@code j < n} at {@code k[base + j*stride]}; returns their max. */
+    /** {@link #scaledDots}, returning their max. */
     private static float scores(float[] q, int qi, float scale, float[] k, int base, int stride, int d, int n, float[] sc) {
-        for (int j = 0; j < n; j++) sc[j] = VectorMath.dot(q, qi, k, base + j * stride, d) * scale;
+        scaledDots(q, qi, scale, k, base, stride, d, n, sc);
         // The max afterwards, vectorised: Math.max in the loop chains every key behind the last.
         return VectorMath.max(sc, 0, n);
+    }
+
+    /** {@code sc[j] = q.k_j / sqrt(D)} for keys {@code j < n} at {@code k[base + j*stride]}. */
+    private static void scaledDots(float[] q, int qi, float scale, float[] k, int base, int stride, int d, int n, float[] sc) {
+        for (int j = 0; j < n; j++) sc[j] = VectorMath.dot(q, qi, k, base + j * stride, d) * scale;
     }
 
     /** {@code out = inv * sum_j sc[j] v_j}. */
@@ -151,9 +156,7 @@ final class FusedAttention {
                     float rowDot = VectorMath.dot(gs, g0 + qi, os, o0 + qi, d);
                     // The row's probabilities first, so that exp runs vectorised over the row.
                     float[] pr = row(pos + 1);
-                    for (int j = 0; j <= pos; j++) {
-                        pr[j] = VectorMath.dot(qs, q0 + qi, ks, k0 + ((b * dm.s + j) * dm.kv + g) * d, d) * scale;
-                    }
+                    scaledDots(qs, q0 + qi, scale, ks, k0 + (b * dm.s * dm.kv + g) * d, dm.kv * d, d, pos + 1, pr);
                     VectorMath.expShifted(pr, 0, l, pr, 0, pos + 1);
                     for (int j = 0; j <= pos; j++) {
                         int ki = ((b * dm.s + j) * dm.kv + g) * d;
