@@ -22,7 +22,7 @@ final class CachedDecoder {
     private final Tensor tokEmb, posEmb, normF, normFBias, head;
     private final LayerWeights[] layers;
     /** Scratch, {@code [rows, ...]}; a call on n rows uses views of the first n. */
-    private final Tensor x, h, qkv, q, k, v, att, lse, hidden, act, mean, rstd, logits;
+    private final Tensor x, h, q, k, v, att, lse, hidden, act, mean, rstd, logits;
     /** Views of the scratch for the last call's shape. */
     private Views views;
 
@@ -40,7 +40,6 @@ final class CachedDecoder {
         for (int l = 0; l < layers.length; l++) layers[l] = LayerWeights.of(p, c, l);
         x = b.allocate(Shape.of(rows, c.dim()));
         h = b.allocate(Shape.of(rows, c.dim()));
-        qkv = gpt2 ? b.allocate(Shape.of(rows, 3 * c.dim())) : null;
         q = b.allocate(Shape.of(rows, c.dim()));
         k = b.allocate(Shape.of(rows, c.kvDim()));
         v = b.allocate(Shape.of(rows, c.kvDim()));
@@ -77,15 +76,10 @@ final class CachedDecoder {
     private void attention(int layer, Views r, KvCache cache, int firstSlot, int[] positions) {
         LayerWeights w = layers[layer];
         norm(r.x, w.ln1(), w.ln1Bias(), r.h, r.mean, r.rstd);
-        if (gpt2) {
-            linear(r.h, w.qkv(), w.qkvBias(), r.qkv);
-            b.copy(r.qkvQ, r.q);
-            b.copy(r.qkvK, r.k);
-            b.copy(r.qkvV, r.v);
-        } else {
-            linear(r.h, w.q(), null, r.q);
-            linear(r.h, w.k(), null, r.k);
-            linear(r.h, w.v(), null, r.v);
+        linear(r.h, w.q(), w.qBias(), r.q);
+        linear(r.h, w.k(), w.kBias(), r.k);
+        linear(r.h, w.v(), w.vBias(), r.v);
+        if (!gpt2) {
             b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
             b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
         }
@@ -115,27 +109,23 @@ final class CachedDecoder {
      * per shape (decoding repeats one shape for hundreds of tokens), so a step allocates no views.
      */
     private record Views(int streams, int len, Tensor x, Tensor h, Tensor q, Tensor k, Tensor v, Tensor att,
-                         Tensor hidden, Tensor act, Tensor mean, Tensor rstd, Tensor qkv, Tensor qkvQ,
-                         Tensor qkvK, Tensor qkvV, Tensor qHeads, Tensor kHeads, Tensor q4, Tensor att4,
+                         Tensor hidden, Tensor act, Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads,
+                         Tensor q4, Tensor att4,
                          Tensor lse, Tensor[] kStream, Tensor[] vStream, Tensor last, Tensor lastNormed,
                          Tensor lastMean, Tensor lastRstd, Tensor logits) {
     }
 
     private Views views(int streams, int len) {
         if (views != null && views.streams == streams && views.len == len) return views;
-        int n = streams * len, hd = c.headDim(), d = c.dim();
+        int n = streams * len, hd = c.headDim();
         Tensor xs = rows(x, n), qs = rows(q, n), ks = rows(k, n), vs = rows(v, n), att4 = rows(att, n);
-        Tensor fused = gpt2 ? rows(qkv, n) : null;
         Tensor[] kStream = new Tensor[streams], vStream = new Tensor[streams];
         for (int s = 0; s < streams; s++) {
             kStream[s] = ks.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
             vStream[s] = vs.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
         }
         views = new Views(streams, len, xs, rows(h, n), qs, ks, vs, att4, rows(hidden, n), rows(act, n),
-                rows(mean, n), rows(rstd, n), fused,
-                gpt2 ? fused.slice(1, 0, d) : null, gpt2 ? fused.slice(1, d, 2 * d) : null,
-                gpt2 ? fused.slice(1, 2 * d, 3 * d) : null,
-                qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
+                rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
                 lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), kStream, vStream,
                 len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
