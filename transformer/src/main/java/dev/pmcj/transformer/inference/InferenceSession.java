@@ -25,9 +25,7 @@ public final class InferenceSession implements AutoCloseable {
     private final KvCache cache;
     private final CachedDecoder forward;
     private final Backend backend;
-    /** Host copy of one stream's logits, reused for every sample. */
-    private final float[] row;
-    /** Host copies of a step's logits, one row per slot, and the tokens sampled from them. */
+    /** Host copies of a step's (or a prefill's) logits, one row per slot, and the tokens sampled from them. */
     private final float[][] rows;
     private final int[] picks;
     private boolean closed;
@@ -44,7 +42,6 @@ public final class InferenceSession implements AutoCloseable {
         this.backend = model.parameters().backend();
         this.cache = new KvCache(backend, model.config(), maxStreams, maxLength);
         this.forward = new CachedDecoder(model, Math.max(maxStreams, maxLength), maxStreams);
-        this.row = new float[model.config().vocab()];
         this.rows = new float[maxStreams][model.config().vocab()];
         this.picks = new int[maxStreams];
     }
@@ -147,12 +144,12 @@ public final class InferenceSession implements AutoCloseable {
         return active;
     }
 
-    /** Runs {@code prompt} into cache slot {@code slot}; returns the logits after it (host copy, reused). */
+    /** Runs {@code prompt} into cache slot {@code slot}; returns the logits after it (the slot's host row, reused). */
     private float[] prefill(int slot, int[] prompt) {
         int[] positions = new int[prompt.length];
         Arrays.setAll(positions, i -> i);
-        backend.toHost(forward.forward(cache, slot, 1, prompt.length, prompt, positions), row);
-        return row;
+        backend.toHost(forward.forward(cache, slot, 1, prompt.length, prompt, positions), rows[slot]);
+        return rows[slot];
     }
 
     private static SplittableRandom rngFor(long seed, int streamIndex) {
