@@ -83,7 +83,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + "length-normalised answer probability, truth ratio, model utility (harmonic mean) and forget quality "
                         + "(KS p-value against the retain-only model" + (reference == null ? ", not given here)." : ")."),
                 Map.of(name, e), null, Map.of(), Map.of(), seconds);
-        RunFiles.finish(run.out, report, Map.of("device", backend.name(), "seconds", seconds));
+        RunFiles.finish(run.out, report, RunFiles.info("device", backend.name(), "seconds", seconds));
         return 0;
     }
 }

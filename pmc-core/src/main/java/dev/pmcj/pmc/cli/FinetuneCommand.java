@@ -95,7 +95,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         RunReport report = new RunReport("PMC-J fine-tuning on " + d.name(),
                 String.format("%d items, %d epochs; greedy answers scored by ROUGE-L recall (paper units).", d.fineTune().size(), ft.epochs()),
                 Map.of("finetuned", e), null, Map.of("finetuned", result.losses()), Map.of(), seconds);
-        RunFiles.finish(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "fine_tune_loss", result.losses(),
+        RunFiles.finish(run.out, report, RunFiles.info("seed", run.seed, "device", backend.name(), "fine_tune_loss", result.losses(),
                 "seconds", seconds));
         return 0;
     }

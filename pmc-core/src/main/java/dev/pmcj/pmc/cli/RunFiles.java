@@ -27,6 +27,16 @@ final class RunFiles {
         return config;
     }
 
+    /**
+     * A run's facts for metrics.json, in the order given: {@code Map.of} orders its keys differently in
+     * every JVM, and two runs' files should differ only where their numbers do.
+     */
+    static Map<String, Object> info(Object... keysAndValues) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) info.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return info;
+    }
+
     static void config(Path out, Map<String, ?> config) throws IOException {
         AtomicFiles.write(out.resolve("config.json"), JSON.writeValueAsString(config) + "\n");
     }

@@ -93,7 +93,7 @@ public final class TofuCommand implements Callable<Integer> {
                 a.layers(), a.dim(), a.vocab(), s.fineTune().epochs(), d.fineTune().size(), d.retain().size(),
                 String.join(", ", s.methods())), r.models(), "finetuned", r.fineTuneLosses(), r.histories(), r.seconds());
         try {
-            RunFiles.results(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "seconds", r.seconds(),
+            RunFiles.results(run.out, report, RunFiles.info("seed", run.seed, "device", backend.name(), "seconds", r.seconds(),
                     "fine_tune_loss", r.fineTuneLosses(), "history", r.histories()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results in " + run.out, e);

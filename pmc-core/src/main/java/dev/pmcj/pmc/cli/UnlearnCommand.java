@@ -115,7 +115,7 @@ public final class UnlearnCommand implements Callable<Integer> {
                         + "mean recall on retain, world facts and real authors.", d.forget().size(), d.name(), method, us.epochs(),
                         d.retain().size()),
                 models, "finetuned", Map.of(), Map.of(method, history), seconds);
-        RunFiles.finish(run.out, report, Map.of("seed", run.seed, "device", backend.name(), "history", history, "seconds", seconds));
+        RunFiles.finish(run.out, report, RunFiles.info("seed", run.seed, "device", backend.name(), "history", history, "seconds", seconds));
         return 0;
     }
 }

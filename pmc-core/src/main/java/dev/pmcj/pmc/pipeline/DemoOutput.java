@@ -22,7 +22,10 @@ public final class DemoOutput {
     }
 
     public static void write(Path dir, DemoSettings settings, String device, DemoResult r) throws IOException {
-        AtomicFiles.write(dir.resolve("config.json"), JSON.writeValueAsString(Map.of("device", device, "settings", settings)) + "\n");
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("device", device);
+        config.put("settings", settings);
+        AtomicFiles.write(dir.resolve("config.json"), JSON.writeValueAsString(config) + "\n");
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("seed", settings.seed());
         info.put("device", device);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -86,7 +87,13 @@ public final class Pmc implements UnlearningMethod {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (int i = 0; i < cache.size(); i++) {
             CandidateCache.Entry e = cache.get(i);
-            if (e != null) entries.add(Map.of("question", i, "answer", e.answer(), "score", e.score()));
+            if (e != null) {
+                Map<String, Object> entry = new LinkedHashMap<>(); // Map.of's order changes from run to run
+                entry.put("question", i);
+                entry.put("answer", e.answer());
+                entry.put("score", e.score());
+                entries.add(entry);
+            }
         }
         try {
             return JSON.writeValueAsString(entries);

@@ -110,7 +110,7 @@ final class FusedAttention {
     private static float scores8(float[] q, int qi, float scale, float[] k, int base, int stride, int n, float[] sc) {
         FloatVector qv = FloatVector.fromArray(S8, q, qi).mul(scale);
         for (int j = 0; j < n; j++) {
-            sc[j] = qv.mul(FloatVector.fromArray(S8, k, base + j * stride)).reduceLanes(VectorOperators.ADD);
+            sc[j] = LaneMath.sum256(qv.mul(FloatVector.fromArray(S8, k, base + j * stride)));
         }
         return VectorMath.max(sc, 0, n);
     }

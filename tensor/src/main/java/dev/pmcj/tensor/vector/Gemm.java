@@ -173,8 +173,8 @@ final class Gemm {
             s2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * bCs + p), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * bCs + p), s3);
         }
-        float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-        float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+        float d0 = LaneMath.sum(s0), d1 = LaneMath.sum(s1);
+        float d2 = LaneMath.sum(s2), d3 = LaneMath.sum(s3);
         for (; p < k; p++) {
             float x = a[ao + p];
             d0 += x * b[bo + p];
@@ -207,10 +207,10 @@ final class Gemm {
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
         }
-        float d00 = s00.reduceLanes(VectorOperators.ADD), d01 = s01.reduceLanes(VectorOperators.ADD);
-        float d10 = s10.reduceLanes(VectorOperators.ADD), d11 = s11.reduceLanes(VectorOperators.ADD);
-        float d20 = s20.reduceLanes(VectorOperators.ADD), d21 = s21.reduceLanes(VectorOperators.ADD);
-        float d30 = s30.reduceLanes(VectorOperators.ADD), d31 = s31.reduceLanes(VectorOperators.ADD);
+        float d00 = LaneMath.sum(s00), d01 = LaneMath.sum(s01);
+        float d10 = LaneMath.sum(s10), d11 = LaneMath.sum(s11);
+        float d20 = LaneMath.sum(s20), d21 = LaneMath.sum(s21);
+        float d30 = LaneMath.sum(s30), d31 = LaneMath.sum(s31);
         for (; p < k; p++) {
             float b0 = b[bo + p], b1 = b[bo + bCs + p];
             float a0 = a[ao + p], a1 = a[ao + aRs + p], a2 = a[ao + 2 * aRs + p], a3 = a[ao + 3 * aRs + p];

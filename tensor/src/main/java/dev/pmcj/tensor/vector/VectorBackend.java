@@ -13,6 +13,7 @@ import dev.pmcj.tensor.Tensor;
 import dev.pmcj.tensor.UnaryOp;
 import dev.pmcj.tensor.scalar.Functions;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -117,16 +118,19 @@ public final class VectorBackend implements Backend {
             for (int end = hi - L; i <= end; i += L) {
                 unaryLanes(op, FloatVector.fromArray(S, xs, xo + i)).intoArray(o, oo + i);
             }
-            for (; i < hi; i++) o[oo + i] = unaryLanes(op, FloatVector.broadcast(S, xs[xo + i])).lane(0);
+            if (i < hi) { // the tail as one masked vector: the same lane function, one call
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                unaryLanes(op, FloatVector.fromArray(S, xs, xo + i, m)).intoArray(o, oo + i, m);
+            }
         });
     }
 
     private static FloatVector unaryLanes(UnaryOp op, FloatVector v) {
         return switch (op) {
             case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case TANH -> v.lanewise(VectorOperators.TANH);
+            case EXP -> LaneMath.exp(v);
+            case LOG -> LaneMath.log(v);
+            case TANH -> LaneMath.tanh(v);
             case SIGMOID -> sigmoid(v);
             case RELU -> v.max(0f);
             case SILU -> v.mul(sigmoid(v));
@@ -134,7 +138,7 @@ public final class VectorBackend implements Backend {
             case SQRT -> v.sqrt();
             case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
             case ABS -> v.abs();
-            case SOFTPLUS -> v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+            case SOFTPLUS -> v.max(0f).add(LaneMath.log1pUnit(LaneMath.exp(v.abs().neg())));
             case GELU_TANH -> v.mul(sigmoid(geluArgument(v).mul(2f))); // 0.5 (1 + tanh u) = sigmoid(2u)
             case GELU -> throw new IllegalStateException("GELU is computed element by element");
         };
@@ -155,7 +159,7 @@ public final class VectorBackend implements Backend {
     private static FloatVector derivativeLanes(UnaryOp op, FloatVector v) {
         return switch (op) {
             case NEG -> FloatVector.broadcast(S, -1f);
-            case EXP -> v.lanewise(VectorOperators.EXP);
+            case EXP -> LaneMath.exp(v);
             case LOG -> FloatVector.broadcast(S, 1f).div(v);
             case RECIPROCAL -> FloatVector.broadcast(S, -1f).div(v.mul(v));
             case TANH -> tanhDerivative(v);
@@ -172,7 +176,7 @@ public final class VectorBackend implements Backend {
     }
 
     private static FloatVector tanhDerivative(FloatVector v) {
-        FloatVector t = v.lanewise(VectorOperators.TANH);
+        FloatVector t = LaneMath.tanh(v);
         return t.neg().fma(t, FloatVector.broadcast(S, 1f));
     }
 
@@ -200,7 +204,7 @@ public final class VectorBackend implements Backend {
 
     /** 1/(1+e^-x); for x far below zero e^-x overflows to infinity and the result is the right 0. */
     private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(LaneMath.exp(v.neg()).add(1f));
     }
 
     @Override
@@ -222,8 +226,10 @@ public final class VectorBackend implements Backend {
                 derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i))
                         .fma(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
             }
-            for (; i < hi; i++) {
-                d[dxo + i] += derivativeLanes(op, FloatVector.broadcast(S, xs[xo + i])).lane(0) * g[go + i];
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i, m)).fma(FloatVector.fromArray(S, g, go + i, m),
+                        FloatVector.fromArray(S, d, dxo + i, m)).intoArray(d, dxo + i, m);
             }
         });
     }
@@ -456,13 +462,14 @@ public final class VectorBackend implements Backend {
         forRows(y, (yo, dxo) -> {
             int gi = go + (yo - yo0);
             float sum = VectorMath.sum(g, gi, n);
+            float[] e = VectorMath.scratch(n);
+            VectorMath.expShifted(ys, yo, 0f, e, 0, n);
             int i = 0;
             for (int end = n - L; i <= end; i += L) {
-                FloatVector e = FloatVector.fromArray(S, ys, yo + i).lanewise(VectorOperators.EXP);
-                e.fma(FloatVector.broadcast(S, -sum), FloatVector.fromArray(S, g, gi + i)).add(FloatVector.fromArray(S, d, dxo + i))
-                        .intoArray(d, dxo + i);
+                FloatVector.fromArray(S, e, i).fma(FloatVector.broadcast(S, -sum), FloatVector.fromArray(S, g, gi + i))
+                        .add(FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
             }
-            for (; i < n; i++) d[dxo + i] += g[gi + i] - (float) Math.exp(ys[yo + i]) * sum;
+            for (; i < n; i++) d[dxo + i] += Math.fma(e[i], -sum, g[gi + i]);
         }, y.offset(), dx.offset());
     }
 
@@ -495,7 +502,7 @@ public final class VectorBackend implements Backend {
                 FloatVector c = FloatVector.fromArray(S, xs, xo + i).sub(mu);
                 acc = c.fma(c, acc);
             }
-            float var = acc.reduceLanes(VectorOperators.ADD);
+            float var = LaneMath.sum(acc);
             for (; i < n; i++) var += (xs[xo + i] - mu) * (xs[xo + i] - mu);
             float rsd = (float) (1 / Math.sqrt(var / n + (double) eps));
             i = 0;
@@ -541,7 +548,7 @@ public final class VectorBackend implements Backend {
                 dyv.fma(xh, FloatVector.fromArray(S, dg, dgo + i)).intoArray(dg, dgo + i);
                 if (db != null) dyv.add(FloatVector.fromArray(S, db, dbo + i)).intoArray(db, dbo + i);
             }
-            float meanG = sg.reduceLanes(VectorOperators.ADD), meanGx = sgx.reduceLanes(VectorOperators.ADD);
+            float meanG = LaneMath.sum(sg), meanGx = LaneMath.sum(sgx);
             for (int j = i; j < n; j++) {
                 float xh = (xs[xo + j] - mu) * rsd, gv = g[yo + j] * gs[go + j];
                 meanG += gv;
@@ -606,7 +613,7 @@ public final class VectorBackend implements Backend {
                 acc = dyv.mul(FloatVector.fromArray(S, gs, go + i)).fma(xv, acc);
                 dyv.mul(xv).fma(FloatVector.broadcast(S, rsd), FloatVector.fromArray(S, dg, dgo + i)).intoArray(dg, dgo + i);
             }
-            float dot = acc.reduceLanes(VectorOperators.ADD);
+            float dot = LaneMath.sum(acc);
             for (int j = i; j < n; j++) {
                 dot += g[yo + j] * gs[go + j] * xs[xo + j];
                 dg[dgo + j] += g[yo + j] * xs[xo + j] * rsd;
@@ -732,12 +739,14 @@ public final class VectorBackend implements Backend {
             if (t < 0) return;
             int xo = xo0 + r * v, dxo = do0 + r * v;
             float lse = logSumExp(x, xo, v), g = dl[dlo + r];
+            float[] p = VectorMath.scratch(v); // the probabilities: exp in a call that takes arrays (see LaneMath)
+            VectorMath.expShifted(x, xo, lse, p, 0, v);
             int i = 0;
             for (int end = v - L; i <= end; i += L) {
-                FloatVector p = FloatVector.fromArray(S, x, xo + i).sub(lse).lanewise(VectorOperators.EXP);
-                p.sub(uniform).fma(FloatVector.broadcast(S, g), FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
+                FloatVector.fromArray(S, p, i).sub(uniform).fma(FloatVector.broadcast(S, g), FloatVector.fromArray(S, d, dxo + i))
+                        .intoArray(d, dxo + i);
             }
-            for (; i < v; i++) d[dxo + i] += g * ((float) Math.exp(x[xo + i] - lse) - uniform);
+            for (; i < v; i++) d[dxo + i] = Math.fma(p[i] - uniform, g, d[dxo + i]);
             d[dxo + t] -= g * (1 - smoothing);
         });
     }

@@ -22,7 +22,7 @@ final class VectorMath {
         for (int end = n - L; i <= end; i += L) {
             acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = LaneMath.sum(acc0.add(acc1));
         for (; i < n; i++) s += x[xo + i] * y[yo + i];
         return s;
     }
@@ -50,7 +50,7 @@ final class VectorMath {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int end = n - L; i <= end; i += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneMath.sum(acc);
         for (; i < n; i++) s += x[xo + i];
         return s;
     }
@@ -68,33 +68,30 @@ final class VectorMath {
         return m;
     }
 
-    /** {@code out[i] = exp(x[i] - shift)}, returning their sum. */
+    /**
+     * {@code out[i] = exp(x[i] - shift)}, returning their sum. The sum is a second pass over out, a
+     * call that takes arrays: where C2 stops inlining after the exponentials, no vector is boxed.
+     */
     static float expShifted(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int end = n - L; i <= end; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(VectorOperators.EXP);
-            e.intoArray(out, oo + i);
-            acc = acc.add(e);
+            LaneMath.exp(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(out, oo + i);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[xo + i] - shift);
-            out[oo + i] = e;
-            s += e;
-        }
-        return s;
+        for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i] - shift);
+        return sum(out, oo, n);
     }
 
-    /** {@code sum(exp(x[i] - shift))} without storing the terms. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
+
+    /** This thread's scratch row of at least n floats, for a row kernel's intermediate results (not nested). */
+    static float[] scratch(int n) {
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < n) holder[0] = new float[n];
+        return holder[0];
+    }
+
+    /** {@code sum(exp(x[i] - shift))}: {@link #expShifted} into the scratch row. */
     static float sumExpShifted(float[] x, int xo, float shift, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int end = n - L; i <= end; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(VectorOperators.EXP));
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += (float) Math.exp(x[xo + i] - shift);
-        return s;
+        return expShifted(x, xo, shift, scratch(n), 0, n);
     }
 }

@@ -1,0 +1,162 @@
+package dev.pmcj.tensor.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lane functions that give the same bits whichever JIT tier runs them.
+ *
+ * <p>The Vector API's {@code lanewise(EXP | LOG | TANH | LOG1P)} and {@code reduceLanes(ADD)} do not:
+ * C2 computes them with SVML stubs and a tree of adds, the interpreter and C1 with {@code Math} per
+ * lane and a sequential sum. A kernel's result then depended on whether its code had been compiled
+ * yet, and two runs with one seed drifted apart (issue 8's closing note). These are built from adds,
+ * multiplies, FMAs, divisions and bit operations only, which IEEE 754 and the Vector API's Java
+ * fallback define exactly. Polynomials are Cephes' single-precision ones (within 2 ulp).
+ */
+final class LaneMath {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = S.vectorShape().withLanes(int.class);
+    private static final int L = S.length();
+
+    /** Rotations of the lanes by 8, 4, 2 and 1 (constants, so C2 emits one permute each). */
+    private static final VectorShuffle<Float> ROTATE_8 = rotation(S, 8), ROTATE_4 = rotation(S, 4),
+            ROTATE_2 = rotation(S, 2), ROTATE_1 = rotation(S, 1);
+    private static final VectorShuffle<Float> ROTATE_256_4 = rotation(FloatVector.SPECIES_256, 4),
+            ROTATE_256_2 = rotation(FloatVector.SPECIES_256, 2), ROTATE_256_1 = rotation(FloatVector.SPECIES_256, 1);
+
+    private LaneMath() {
+    }
+
+    private static VectorShuffle<Float> rotation(VectorSpecies<Float> species, int by) {
+        return VectorShuffle.fromOp(species, i -> (i + by) % species.length());
+    }
+
+    /**
+     * The sum of the lanes as a fixed tree of adds: rotate by half the lanes and add, then by a
+     * quarter, down to one (species of 4 to 16 lanes).
+     *
+     * <p>Here and below, only Vector API calls: C2 always inlines those, while a helper of ours can be
+     * cut off once the caller's compilation has used its inlining budget, and a vector handed to a
+     * call that is not inlined is boxed on the heap.
+     */
+    static float sum(FloatVector v) {
+        if (L == 16) v = v.add(v.rearrange(ROTATE_8));
+        if (L >= 8) v = v.add(v.rearrange(ROTATE_4));
+        v = v.add(v.rearrange(ROTATE_2));
+        return v.add(v.rearrange(ROTATE_1)).lane(0);
+    }
+
+    /** {@link #sum} of an 8-lane vector, whatever the preferred species. */
+    static float sum256(FloatVector v) {
+        v = v.add(v.rearrange(ROTATE_256_4));
+        v = v.add(v.rearrange(ROTATE_256_2));
+        return v.add(v.rearrange(ROTATE_256_1)).lane(0);
+    }
+
+
+    // Constants as vectors: a scalar operand costs C2 a broadcast's whole inlining tree at every use,
+    // and the nodes of a kernel's inlined lane functions must stay under its inlining cut-off.
+    private static final FloatVector ZERO = c(0f), ONE = c(1f), TWO = c(2f), INFINITY = c(Float.POSITIVE_INFINITY);
+    private static final FloatVector LOG2E = c(1.44269504088896341f), MINUS_LN2_HI = c(-0.693359375f),
+            MINUS_LN2_LO = c(2.12194440e-4f);
+    /** Adding 1.5 * 2^23 rounds a float below 2^22 to an integer, held in the low mantissa bits. */
+    private static final FloatVector ROUNDER = c(12582912f);
+    private static final IntVector ROUNDER_BITS = IntVector.broadcast(I, Float.floatToRawIntBits(12582912f)),
+            EXPONENT_BIAS = IntVector.broadcast(I, 127);
+    private static final float EXP_MAX = 88.72283905f, EXP_MIN = -103.972077f;
+    private static final FloatVector EXP_MAX_V = c(EXP_MAX), EXP_MIN_V = c(EXP_MIN);
+    private static final FloatVector E5 = c(1.9875691500e-4f), E4 = c(1.3981999507e-3f), E3 = c(8.3334519073e-3f),
+            E2 = c(4.1665795894e-2f), E1 = c(1.6666665459e-1f), E0 = c(5.0000001201e-1f);
+
+    private static FloatVector c(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN_V).min(EXP_MAX_V);
+        FloatVector t = xc.fma(LOG2E, ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xc));
+        FloatVector p = r.fma(E5, E4).fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0);
+        FloatVector y = p.mul(r).fma(r, r).add(ONE);
+        // 2^n in two factors: n runs from -150 to 128, past one float exponent's range.
+        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
+        y = y.mul(k1.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(k2.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        return y.blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V)).blend(INFINITY, x.compare(VectorOperators.GT, EXP_MAX_V));
+    }
+
+    /** {@code a * b + c} in one rounding. */
+    private static FloatVector mad(FloatVector a, FloatVector b, float c) {
+        return a.fma(b, a.broadcast(c));
+    }
+
+    private static FloatVector mad(FloatVector a, float b, float c) {
+        return a.fma(a.broadcast(b), a.broadcast(c));
+    }
+
+
+    private static final float SQRT_HALF = 0.707106781186547524f;
+    private static final float[] LOG_POLY = {1.1676998740e-1f, -1.2420140846e-1f, 1.4249322787e-1f,
+            -1.6668057665e-1f, 2.0000714765e-1f, -2.4999993993e-1f, 3.3333331174e-1f};
+
+    /** Natural log; -inf at 0, NaN below 0 and at NaN, +inf at +inf. */
+    static FloatVector log(FloatVector x) {
+        // Subnormals are scaled into the normal range first, their exponent corrected below.
+        var tiny = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(8388608f), tiny);
+        IntVector bits = xs.reinterpretAsInts();
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126);
+        e = e.blend(e.sub(23), tiny.cast(I));
+        // m in [0.5, 1), then moved to [sqrt(1/2) - 1, sqrt(2) - 1) around zero.
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
+        var low = m.compare(VectorOperators.LT, SQRT_HALF);
+        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        ef = ef.blend(ef.sub(1f), low);
+        m = m.blend(m.add(m), low).sub(1f);
+        FloatVector out = ef.fma(MINUS_LN2_HI.neg(), m.add(logRemainder(m, ef)));
+        out = out.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        out = out.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
+        return out.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    /**
+     * {@code log(1 + m) - m} plus the low part of {@code e ln 2}. A method of its own to keep
+     * {@link #log} under C2's inlining limit (a vector passed to a call that is not inlined is boxed).
+     */
+    private static FloatVector logRemainder(FloatVector m, FloatVector e) {
+        FloatVector z = m.mul(m);
+        FloatVector y = mad(m, 7.0376836292e-2f, -1.1514610310e-1f);
+        for (float c : LOG_POLY) y = mad(y, m, c);
+        y = y.mul(m).mul(z);
+        y = e.fma(MINUS_LN2_LO.neg(), y);
+        return z.fma(z.broadcast(-0.5f), y);
+    }
+
+    /** log(1 + x) for x in [0, 1], with the rounding of 1 + x corrected to first order. */
+    static FloatVector log1pUnit(FloatVector x) {
+        FloatVector u = x.add(1f);
+        return log(u).sub(u.sub(1f).sub(x).div(u));
+    }
+
+    /** tanh: Cephes' odd polynomial below 0.625, {@code 1 - 2 / (e^{2|x|} + 1)} above. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector small = mad(z, -5.70498872745e-3f, 2.06390887954e-2f);
+        small = mad(small, z, -5.37397155531e-2f);
+        small = mad(small, z, 1.33314422036e-1f);
+        small = mad(small, z, -3.33332819422e-1f);
+        small = small.mul(z).fma(x, x);
+        FloatVector large = ONE.sub(TWO.div(exp(a.add(a)).add(ONE)));
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+        // Below 2^-12, x itself is tanh x rounded (and keeps the sign of zero).
+        return large.blend(small, a.compare(VectorOperators.LE, 0.625f).or(x.test(VectorOperators.IS_NAN)))
+                .blend(x, a.compare(VectorOperators.LT, 0x1p-12f));
+    }
+}

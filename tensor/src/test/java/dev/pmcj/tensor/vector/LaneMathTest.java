@@ -1,0 +1,85 @@
+package dev.pmcj.tensor.vector;
+
+import jdk.incubator.vector.FloatVector;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
+
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tier-independent lane functions against {@code Math}: within 1.5 ulp (Cephes measured 1.3). */
+class LaneMathTest {
+    private static final double MAX_ULP = 1.5;
+
+    @Property(tries = 3000)
+    void exp(@ForAll @FloatRange(min = -110f, max = 88.7f) float x) {
+        assertUlps("exp", LaneMath::exp, Math::exp, x);
+    }
+
+    @Property(tries = 3000)
+    void log(@ForAll @FloatRange(min = 0f, max = 3e38f, minIncluded = false) float x) {
+        assertUlps("log", LaneMath::log, Math::log, x);
+    }
+
+    @Property(tries = 3000)
+    void logNearOne(@ForAll @FloatRange(min = 0.25f, max = 4f) float x) {
+        assertUlps("log", LaneMath::log, Math::log, x);
+    }
+
+    @Property(tries = 3000)
+    void tanh(@ForAll @FloatRange(min = -12f, max = 12f) float x) {
+        assertUlps("tanh", LaneMath::tanh, Math::tanh, x);
+    }
+
+    @Property(tries = 3000)
+    void log1pOfUnitInterval(@ForAll @FloatRange(min = 0f, max = 1f) float x) {
+        assertUlps("log1p", LaneMath::log1pUnit, Math::log1p, x);
+    }
+
+    @Property(tries = 300)
+    void sumAddsEveryLane(@ForAll @FloatRange(min = -1e3f, max = 1e3f) float a, @ForAll @FloatRange(min = -1f, max = 1f) float b) {
+        float[] lanes = new float[FloatVector.SPECIES_PREFERRED.length()];
+        double want = 0;
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = a + b * i * i;
+            want += lanes[i];
+        }
+        float got = LaneMath.sum(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, lanes, 0));
+        assertTrue(Math.abs(got - want) <= 1e-6 * lanes.length * (Math.abs(a) + Math.abs(b) * 256), got + " vs " + want);
+        float[] eight = java.util.Arrays.copyOf(lanes, 8);
+        double want8 = 0;
+        for (float f : eight) want8 += f;
+        float got8 = LaneMath.sum256(FloatVector.fromArray(FloatVector.SPECIES_256, eight, 0));
+        assertTrue(Math.abs(got8 - want8) <= 1e-5 * (Math.abs(a) + Math.abs(b) * 64), got8 + " vs " + want8);
+    }
+
+    @Example
+    void specialValues() {
+        float inf = Float.POSITIVE_INFINITY;
+        float[] xs = {Float.NaN, inf, -inf, 0f, -0f, 89f, -104f, 1e-45f, -1f, 1e-10f, -1e-10f, Float.MAX_VALUE};
+        for (float x : xs) {
+            assertEquals((float) Math.exp(x), one(LaneMath::exp, x), "exp(" + x + ")");
+            assertEquals((float) Math.tanh(x), one(LaneMath::tanh, x), "tanh(" + x + ")");
+            if (x < 0 || Float.isNaN(x) || x == 0 || Float.isInfinite(x)) {
+                assertEquals((float) Math.log(x), one(LaneMath::log, x), "log(" + x + ")");
+            }
+        }
+    }
+
+    private static float one(UnaryOperator<FloatVector> f, float x) {
+        return f.apply(FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, x)).lane(0);
+    }
+
+    private static void assertUlps(String name, UnaryOperator<FloatVector> f, DoubleUnaryOperator reference, float x) {
+        double want = reference.applyAsDouble(x);
+        float got = one(f, x);
+        double ulp = Math.ulp(Math.max(Math.abs((float) want), Float.MIN_NORMAL));
+        assertTrue(Math.abs(got - want) <= MAX_ULP * ulp,
+                name + "(" + x + ") = " + got + ", want " + want + ": " + Math.abs(got - want) / ulp + " ulp");
+    }
+}
