@@ -173,8 +173,19 @@ final class Gemm {
             s2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * bCs + p), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * bCs + p), s3);
         }
-        float d0 = LaneMath.sum(s0), d1 = LaneMath.sum(s1);
-        float d2 = LaneMath.sum(s2), d3 = LaneMath.sum(s3);
+        float d0, d1, d2, d3;
+        if (L == 8) { // the four lane sums together (LaneMath.sums4), the same bits as one at a time
+            FloatVector d = LaneMath.sums4(s0, s1, s2, s3);
+            d0 = d.lane(0);
+            d1 = d.lane(1);
+            d2 = d.lane(2);
+            d3 = d.lane(3);
+        } else {
+            d0 = LaneMath.sum(s0);
+            d1 = LaneMath.sum(s1);
+            d2 = LaneMath.sum(s2);
+            d3 = LaneMath.sum(s3);
+        }
         for (; p < k; p++) {
             float x = a[ao + p];
             d0 += x * b[bo + p];
@@ -207,10 +218,27 @@ final class Gemm {
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
         }
-        float d00 = LaneMath.sum(s00), d01 = LaneMath.sum(s01);
-        float d10 = LaneMath.sum(s10), d11 = LaneMath.sum(s11);
-        float d20 = LaneMath.sum(s20), d21 = LaneMath.sum(s21);
-        float d30 = LaneMath.sum(s30), d31 = LaneMath.sum(s31);
+        float d00, d01, d10, d11, d20, d21, d30, d31;
+        if (L == 8) { // the eight lane sums together (LaneMath.sums8), the same bits as one at a time
+            FloatVector d = LaneMath.sums8(s00, s01, s10, s11, s20, s21, s30, s31);
+            d00 = d.lane(0);
+            d01 = d.lane(1);
+            d10 = d.lane(2);
+            d11 = d.lane(3);
+            d20 = d.lane(4);
+            d21 = d.lane(5);
+            d30 = d.lane(6);
+            d31 = d.lane(7);
+        } else {
+            d00 = LaneMath.sum(s00);
+            d01 = LaneMath.sum(s01);
+            d10 = LaneMath.sum(s10);
+            d11 = LaneMath.sum(s11);
+            d20 = LaneMath.sum(s20);
+            d21 = LaneMath.sum(s21);
+            d30 = LaneMath.sum(s30);
+            d31 = LaneMath.sum(s31);
+        }
         for (; p < k; p++) {
             float b0 = b[bo + p], b1 = b[bo + bCs + p];
             float a0 = a[ao + p], a1 = a[ao + aRs + p], a2 = a[ao + 2 * aRs + p], a3 = a[ao + 3 * aRs + p];

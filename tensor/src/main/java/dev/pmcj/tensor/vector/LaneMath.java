@@ -2,6 +2,7 @@ package dev.pmcj.tensor.vector;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -100,6 +101,41 @@ final class LaneMath {
         return a.fma(a.broadcast(b), a.broadcast(c));
     }
 
+
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final VectorMask<Float> HIGH_4 = VectorMask.fromLong(S8, 0xF0), LOW_4 = HIGH_4.not();
+    private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(S8, 0xCC), EVEN_PAIRS = ODD_PAIRS.not();
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S8, 0xAA), EVEN_LANES = ODD_LANES.not();
+    private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromValues(S8, 2, 3, 0, 1, 6, 7, 4, 5),
+            SWAP_1 = VectorShuffle.fromValues(S8, 1, 0, 3, 2, 5, 4, 7, 6),
+            UNSCRAMBLE = VectorShuffle.fromValues(S8, 0, 4, 2, 6, 1, 5, 3, 7);
+
+    /**
+     * The lane sums of eight 8-lane vectors as one vector (lane i: the sum of {@code p_i}), in the
+     * same tree of adds as {@link #sum256}, so each has the bits it would have alone. Blends and
+     * permutes merge the vectors pairwise, halving their number each round, which costs fewer
+     * instructions than eight separate sums.
+     */
+    static FloatVector sums8(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3,
+                             FloatVector p4, FloatVector p5, FloatVector p6, FloatVector p7) {
+        // Round 1: lanes 0-3 hold l_i + l_{i+4} of the pair's first vector, lanes 4-7 of its second.
+        FloatVector a0 = p0.blend(p1, HIGH_4).add(p0.blend(p1, LOW_4).rearrange(ROTATE_256_4));
+        FloatVector a1 = p2.blend(p3, HIGH_4).add(p2.blend(p3, LOW_4).rearrange(ROTATE_256_4));
+        FloatVector a2 = p4.blend(p5, HIGH_4).add(p4.blend(p5, LOW_4).rearrange(ROTATE_256_4));
+        FloatVector a3 = p6.blend(p7, HIGH_4).add(p6.blend(p7, LOW_4).rearrange(ROTATE_256_4));
+        // Round 2: two lanes per vector; round 3: one, in the order 0 4 2 6 1 5 3 7.
+        FloatVector c0 = a0.blend(a1, ODD_PAIRS).add(a0.blend(a1, EVEN_PAIRS).rearrange(SWAP_2));
+        FloatVector c1 = a2.blend(a3, ODD_PAIRS).add(a2.blend(a3, EVEN_PAIRS).rearrange(SWAP_2));
+        return c0.blend(c1, ODD_LANES).add(c0.blend(c1, EVEN_LANES).rearrange(SWAP_1)).rearrange(UNSCRAMBLE);
+    }
+
+    /** {@link #sums8} of four vectors: lanes 0-3 hold their sums (lanes 4-7 are not meaningful). */
+    static FloatVector sums4(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3) {
+        FloatVector a0 = p0.blend(p1, HIGH_4).add(p0.blend(p1, LOW_4).rearrange(ROTATE_256_4));
+        FloatVector a1 = p2.blend(p3, HIGH_4).add(p2.blend(p3, LOW_4).rearrange(ROTATE_256_4));
+        FloatVector c = a0.blend(a1, ODD_PAIRS).add(a0.blend(a1, EVEN_PAIRS).rearrange(SWAP_2));
+        return c.add(c.rearrange(SWAP_1)).rearrange(UNSCRAMBLE);
+    }
 
     private static final float SQRT_HALF = 0.707106781186547524f;
     private static final float[] LOG_POLY = {1.1676998740e-1f, -1.2420140846e-1f, 1.4249322787e-1f,

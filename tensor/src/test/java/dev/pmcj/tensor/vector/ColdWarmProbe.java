@@ -40,6 +40,12 @@ public final class ColdWarmProbe {
             BE.matmul(g, false, w, true, dx, false);
             return new Tensor[]{y, dw, dx};
         });
+        Tensor rows = random(6, c), weights = random(3 * c, c);
+        probe("matmul_few_rows", () -> { // decoding's shape: a few rows against a transposed weight
+            Tensor y = BE.allocate(Shape.of(6, 3 * c));
+            BE.matmul(rows, false, weights, true, y, false);
+            return new Tensor[]{y};
+        });
         for (UnaryOp op : UnaryOp.values()) {
             Tensor in = op == UnaryOp.LOG || op == UnaryOp.SQRT ? positive(n, c) : x;
             probe("unary " + op, () -> {

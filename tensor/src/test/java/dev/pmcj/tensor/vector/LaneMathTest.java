@@ -58,6 +58,24 @@ class LaneMathTest {
         assertTrue(Math.abs(got8 - want8) <= 1e-5 * (Math.abs(a) + Math.abs(b) * 64), got8 + " vs " + want8);
     }
 
+    @Property(tries = 300)
+    void blockSumsHaveTheBitsOfSingleSums(@ForAll long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        FloatVector[] p = new FloatVector[8];
+        for (int i = 0; i < 8; i++) {
+            float[] lanes = new float[8];
+            for (int l = 0; l < 8; l++) lanes[l] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(7) - 3));
+            p[i] = FloatVector.fromArray(FloatVector.SPECIES_256, lanes, 0);
+        }
+        FloatVector eight = LaneMath.sums8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+        FloatVector four = LaneMath.sums4(p[0], p[1], p[2], p[3]);
+        for (int i = 0; i < 8; i++) {
+            float want = LaneMath.sum256(p[i]);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(eight.lane(i)), "sums8 lane " + i);
+            if (i < 4) assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(four.lane(i)), "sums4 lane " + i);
+        }
+    }
+
     @Example
     void specialValues() {
         float inf = Float.POSITIVE_INFINITY;
