@@ -355,6 +355,14 @@ public abstract class BackendConformance {
         checkAttention(batch, t, extraKeys, kv, group, 8, seed);
     }
 
+    /** Sequences longer than the CPU backend's 64-query tiles in the backward, so tiles see different key counts. */
+    @Property(tries = 8)
+    void attentionWithLongSequences(@ForAll @IntRange(min = 60, max = 150) int t, @ForAll @IntRange(min = 0, max = 30) int extraKeys,
+                                    @ForAll @IntRange(min = 1, max = 2) int group, @ForAll @IntRange(min = 1, max = 12) int d,
+                                    @ForAll long seed) {
+        checkAttention(2, t, extraKeys, 1, group, d, seed);
+    }
+
     private void checkAttention(int batch, int t, int extraKeys, int kv, int group, int d, long seed) {
         Random rnd = new Random(seed);
         int s = t + extraKeys, h = kv * group;

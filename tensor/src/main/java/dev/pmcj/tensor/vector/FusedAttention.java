@@ -136,11 +136,30 @@ final class FusedAttention {
         a0.add(a1).mul(inv).intoArray(out, oi);
     }
 
+    /** Query rows per tile of the backward: its score tiles are {@code TILE x S}, not {@code T x S}. */
+    private static final int TILE = 64;
+
+    /** Per-thread score tiles of {@link #backward}, grown to the largest seen. */
+    private static final class BackwardScratch {
+        float[] p = new float[0], dp = new float[0];
+
+        void fit(int n) {
+            if (p.length < n) {
+                p = new float[n];
+                dp = new float[n];
+            }
+        }
+    }
+
+    private static final ThreadLocal<BackwardScratch> BACKWARD = ThreadLocal.withInitial(BackwardScratch::new);
+
     /**
      * Parallel over (batch, KV head): a task owns the dk and dv rows of its KV head and the dq rows of
-     * the query heads that read it, so no two tasks write the same gradient.
-     * With p_j = exp(s_j - lse): dv_j += p_j dout; ds_j = p_j (dout.v_j - dout.out) / sqrt(D);
-     * dq += ds_j k_j; dk_j += ds_j q.
+     * the query heads that read it, so no two tasks write the same gradient. Per tile of query rows,
+     * with P = exp(Q K^T / sqrt(D) - lse) (zero beyond each query's position):
+     * dV += P^T dO; dS = P * (dO V^T - rowsum(dO * O)) / sqrt(D); dQ += dS K; dK += dS^T Q.
+     * The five products run through {@link Gemm#packed} on the tensors' own strided rows (packing is
+     * the gather), at matmul speed where a loop of dot products and axpys per key ran far below it.
      */
     static void backward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse, Tensor dout,
                          Tensor dq, Tensor dk, Tensor dv) {
@@ -151,27 +170,32 @@ final class FusedAttention {
         float[] dqs = Checks.host(op, "dq", dq), dks = Checks.host(op, "dk", dk), dvs = Checks.host(op, "dv", dv);
         int q0 = q.offset(), k0 = k.offset(), v0 = v.offset(), o0 = out.offset(), l0 = lse.offset(), g0 = dout.offset();
         int dq0 = dq.offset(), dk0 = dk.offset(), dv0 = dv.offset();
-        int d = dm.d;
+        int d = dm.d, qs1 = dm.h * d, kvs1 = dm.kv * d; // row strides of q-like and k-like tensors
         float scale = (float) (1 / Math.sqrt(d));
         Parallel.forEach(dm.b * dm.kv, dm.work() >= PARALLEL_MIN, item -> {
-            int b = item / dm.kv, g = item % dm.kv;
+            int b = item / dm.kv, g = item % dm.kv, kv = (b * dm.s * dm.kv + g) * d;
+            BackwardScratch w = BACKWARD.get();
             for (int h = g * dm.group(); h < (g + 1) * dm.group(); h++) {
-                for (int t = 0; t < dm.t; t++) {
-                    int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
-                    float l = ls[l0 + (b * dm.h + h) * dm.t + t];
-                    float rowDot = VectorMath.dot(gs, g0 + qi, os, o0 + qi, d);
-                    // The row's probabilities first, so that exp runs vectorised over the row.
-                    float[] pr = row(pos + 1);
-                    scaledDots(qs, q0 + qi, scale, ks, k0 + (b * dm.s * dm.kv + g) * d, dm.kv * d, d, pos + 1, pr);
-                    VectorMath.expShifted(pr, 0, l, pr, 0, pos + 1);
-                    for (int j = 0; j <= pos; j++) {
-                        int ki = ((b * dm.s + j) * dm.kv + g) * d;
-                        float p = pr[j];
-                        VectorMath.axpy(p, gs, g0 + qi, dvs, dv0 + ki, d);
-                        float ds = p * (VectorMath.dot(gs, g0 + qi, vs, v0 + ki, d) - rowDot) * scale;
-                        VectorMath.axpy(ds, ks, k0 + ki, dqs, dq0 + qi, d);
-                        VectorMath.axpy(ds, qs, q0 + qi, dks, dk0 + ki, d);
+                for (int t0 = 0; t0 < dm.t; t0 += TILE) {
+                    int rows = Math.min(TILE, dm.t - t0), qi = ((b * dm.t + t0) * dm.h + h) * d;
+                    int n = 0; // keys the tile sees: under causality, fewer for earlier tiles
+                    for (int t = t0; t < t0 + rows; t++) n = Math.max(n, qPos[b * dm.t + t] + 1);
+                    w.fit(rows * n);
+                    // S = Q K^T and dP = dO V^T, rows x n.
+                    Gemm.packed(qs, q0 + qi, qs1, 1, ks, k0 + kv, 1, kvs1, w.p, 0, n, rows, n, d, false);
+                    Gemm.packed(gs, g0 + qi, qs1, 1, vs, v0 + kv, 1, kvs1, w.dp, 0, n, rows, n, d, false);
+                    for (int r = 0; r < rows; r++) {
+                        int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
+                        float l = ls[l0 + (b * dm.h + h) * dm.t + t];
+                        float rowDot = VectorMath.dot(gs, g0 + qi + r * qs1, os, o0 + qi + r * qs1, d);
+                        VectorMath.scale(scale, w.p, pr, visible);
+                        VectorMath.expShifted(w.p, pr, l, w.p, pr, visible);
+                        java.util.Arrays.fill(w.p, pr + visible, pr + n, 0f);
+                        VectorMath.shiftScaleMul(w.dp, pr, -rowDot, scale, w.p, pr, n); // dS, in dp
                     }
+                    Gemm.packed(w.p, 0, 1, n, gs, g0 + qi, qs1, 1, dvs, dv0 + kv, kvs1, n, d, rows, true);
+                    Gemm.packed(w.dp, 0, n, 1, ks, k0 + kv, kvs1, 1, dqs, dq0 + qi, qs1, rows, d, n, true);
+                    Gemm.packed(w.dp, 0, 1, n, qs, q0 + qi, qs1, 1, dks, dk0 + kv, kvs1, n, d, rows, true);
                 }
             }
         });

@@ -46,6 +46,15 @@ final class VectorMath {
         for (; i < n; i++) y[yo + i] *= alpha;
     }
 
+    /** {@code x[i] = (x[i] + shift) * scale * m[i]}. */
+    static void shiftScaleMul(float[] x, int xo, float shift, float scale, float[] m, int mo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(S, x, xo + i).add(shift).mul(scale).mul(FloatVector.fromArray(S, m, mo + i)).intoArray(x, xo + i);
+        }
+        for (; i < n; i++) x[xo + i] = (x[xo + i] + shift) * scale * m[mo + i];
+    }
+
     static float sum(float[] x, int xo, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
