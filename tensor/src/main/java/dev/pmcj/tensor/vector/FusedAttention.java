@@ -48,7 +48,9 @@ final class FusedAttention {
 
     /**
      * Parallel over (batch, query head), or (batch, KV head) with all its query heads; each task
-     * writes only its own rows of out and lse.
+     * writes only its own rows of out and lse. Many queries go by tiles through {@link Gemm#packed}
+     * (S = Q K^T, softmax per row, O = P V); a few (decoding) row by row, where one query's scores
+     * and weighted sum stay in a row buffer.
      */
     static void forward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
@@ -68,6 +70,25 @@ final class FusedAttention {
             int b = item / tasksPerBatch, h0 = (item % tasksPerBatch) * perTask;
             int kBase = k0 + (b * dm.s * dm.kv + h0 / dm.group()) * d, vBase = v0 + (b * dm.s * dm.kv + h0 / dm.group()) * d;
             for (int h = h0; h < h0 + perTask; h++) {
+                if (dm.t >= TILED_MIN_QUERIES) { // training, prefill: S and O as packed products per tile
+                    for (int t0 = 0; t0 < dm.t; t0 += TILE) {
+                        int rows = Math.min(TILE, dm.t - t0), qi = ((b * dm.t + t0) * dm.h + h) * d;
+                        int n = visibleKeys(qPos, b * dm.t + t0, rows);
+                        float[] p = TILES.get().fit(rows * n).p;
+                        Gemm.packed(qs, q0 + qi, dm.h * d, 1, ks, kBase, 1, stride, p, 0, n, rows, n, d, false);
+                        for (int r = 0; r < rows; r++) {
+                            int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
+                            VectorMath.scale(scale, p, pr, visible);
+                            float max = VectorMath.max(p, pr, visible);
+                            float sum = VectorMath.expShifted(p, pr, max, p, pr, visible);
+                            VectorMath.scale(1f / sum, p, pr, visible);
+                            java.util.Arrays.fill(p, pr + visible, pr + n, 0f);
+                            ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
+                        }
+                        Gemm.packed(p, 0, n, 1, vs, vBase, stride, 1, os, o0 + qi, dm.h * d, rows, d, n, false);
+                    }
+                    continue;
+                }
                 for (int t = 0; t < dm.t; t++) {
                     int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
                     float[] sc = row(pos + 1);
@@ -136,22 +157,32 @@ final class FusedAttention {
         a0.add(a1).mul(inv).intoArray(out, oi);
     }
 
-    /** Query rows per tile of the backward: its score tiles are {@code TILE x S}, not {@code T x S}. */
+    /** Query rows per tile: score tiles are {@code TILE x S}, never {@code T x S}. */
     private static final int TILE = 64;
+    /** From this many queries a forward takes the tiled path; fewer (decoding) go row by row. */
+    private static final int TILED_MIN_QUERIES = 16;
 
-    /** Per-thread score tiles of {@link #backward}, grown to the largest seen. */
-    private static final class BackwardScratch {
+    /** Per-thread score tiles (P, and dP in the backward), grown to the largest seen. */
+    private static final class Tiles {
         float[] p = new float[0], dp = new float[0];
 
-        void fit(int n) {
+        Tiles fit(int n) {
             if (p.length < n) {
                 p = new float[n];
                 dp = new float[n];
             }
+            return this;
         }
     }
 
-    private static final ThreadLocal<BackwardScratch> BACKWARD = ThreadLocal.withInitial(BackwardScratch::new);
+    private static final ThreadLocal<Tiles> TILES = ThreadLocal.withInitial(Tiles::new);
+
+    /** Keys that the {@code rows} queries from flat index {@code from} see: up to the largest position. */
+    private static int visibleKeys(int[] qPos, int from, int rows) {
+        int n = 0;
+        for (int i = from; i < from + rows; i++) n = Math.max(n, qPos[i] + 1);
+        return n;
+    }
 
     /**
      * Parallel over (batch, KV head): a task owns the dk and dv rows of its KV head and the dq rows of
@@ -174,13 +205,11 @@ final class FusedAttention {
         float scale = (float) (1 / Math.sqrt(d));
         Parallel.forEach(dm.b * dm.kv, dm.work() >= PARALLEL_MIN, item -> {
             int b = item / dm.kv, g = item % dm.kv, kv = (b * dm.s * dm.kv + g) * d;
-            BackwardScratch w = BACKWARD.get();
             for (int h = g * dm.group(); h < (g + 1) * dm.group(); h++) {
                 for (int t0 = 0; t0 < dm.t; t0 += TILE) {
                     int rows = Math.min(TILE, dm.t - t0), qi = ((b * dm.t + t0) * dm.h + h) * d;
-                    int n = 0; // keys the tile sees: under causality, fewer for earlier tiles
-                    for (int t = t0; t < t0 + rows; t++) n = Math.max(n, qPos[b * dm.t + t] + 1);
-                    w.fit(rows * n);
+                    int n = visibleKeys(qPos, b * dm.t + t0, rows); // under causality, fewer for earlier tiles
+                    Tiles w = TILES.get().fit(rows * n);
                     // S = Q K^T and dP = dO V^T, rows x n.
                     Gemm.packed(qs, q0 + qi, qs1, 1, ks, k0 + kv, 1, kvs1, w.p, 0, n, rows, n, d, false);
                     Gemm.packed(gs, g0 + qi, qs1, 1, vs, v0 + kv, 1, kvs1, w.dp, 0, n, rows, n, d, false);
