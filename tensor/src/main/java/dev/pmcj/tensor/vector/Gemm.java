@@ -266,14 +266,16 @@ final class Gemm {
 
     static void packed(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                        float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
-        if (!accumulate) {
-            for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
         }
         Scratch s = SCRATCH.get();
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                boolean overwrite = !accumulate && pc == 0; // the first k-block stores, saving a pass zeroing C
                 packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, s.bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -284,11 +286,10 @@ final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, c, co, ldc);
+                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, c, co, ldc, overwrite);
                             } else {
-                                Arrays.fill(s.tile, 0f);
-                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, s.tile, 0, NR);
-                                merge(s.tile, mr, nr, c, co, ldc);
+                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, s.tile, 0, NR, true);
+                                merge(s.tile, mr, nr, c, co, ldc, overwrite);
                             }
                         }
                     }
@@ -345,7 +346,7 @@ final class Gemm {
      * (callers zero C first when overwriting): with a branch, and with vectors passed to a helper, C2
      * boxed the accumulators and the kernel ran at a third of its speed.
      */
-    static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc) {
+    static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -371,6 +372,18 @@ final class Gemm {
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
         }
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + L);
+            c02.intoArray(c, co + 2 * L);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + L);
+            c12.intoArray(c, co + ldc + 2 * L);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + L);
+            c22.intoArray(c, co + 2 * ldc + 2 * L);
+            return;
+        }
         c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
         c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
         c02.add(FloatVector.fromArray(S, c, co + 2 * L)).intoArray(c, co + 2 * L);
@@ -382,10 +395,11 @@ final class Gemm {
         c22.add(FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L)).intoArray(c, co + 2 * ldc + 2 * L);
     }
 
-    /** Adds the valid {@code mr x nr} corner of an edge tile into C. */
-    private static void merge(float[] tile, int mr, int nr, float[] c, int co, int ldc) {
+    /** Adds (or, for the first k-block of an overwriting product, stores) an edge tile's valid {@code mr x nr} corner. */
+    private static void merge(float[] tile, int mr, int nr, float[] c, int co, int ldc, boolean overwrite) {
         for (int i = 0; i < mr; i++) {
-            for (int j = 0; j < nr; j++) c[co + i * ldc + j] += tile[i * NR + j];
+            if (overwrite) System.arraycopy(tile, i * NR, c, co + i * ldc, nr);
+            else for (int j = 0; j < nr; j++) c[co + i * ldc + j] += tile[i * NR + j];
         }
     }
 }
