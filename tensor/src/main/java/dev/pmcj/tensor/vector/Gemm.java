@@ -342,9 +342,10 @@ final class Gemm {
     }
 
     /**
-     * {@code C[0:MR, 0:NR] += Ap-panel * Bp-panel}, all 9 accumulators in registers. It always adds
-     * (callers zero C first when overwriting): with a branch, and with vectors passed to a helper, C2
-     * boxed the accumulators and the kernel ran at a third of its speed.
+     * {@code C[0:MR, 0:NR] (+)= Ap-panel * Bp-panel}, all 9 accumulators in registers; {@code overwrite}
+     * stores instead of adding (the first k-block of a non-accumulating product). The stores stay in
+     * this method: with the accumulators passed to a helper, C2 boxed them and the kernel ran at a
+     * third of its speed.
      */
     static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
