@@ -307,7 +307,7 @@ final class Gemm {
                     int src = off + (ir + ii) * rs;
                     for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = a[src + p];
                 }
-            } else {
+            } else if (rs != 1) {
                 for (int p = 0; p < kc; p++) {
                     int src = off + p * cs + ir * rs;
                     for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + ii * rs];
@@ -315,6 +315,18 @@ final class Gemm {
             }
             for (int ii = mr; ii < MR; ii++) {
                 for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = 0f;
+            }
+        }
+        if (cs != 1 && rs == 1) {
+            // A transposed (weight gradients, X^T dY): each p is a contiguous run of mc values; read it
+            // once, in order, rather than three values per panel from kc rows mc floats apart.
+            int full = mc - mc % MR;
+            for (int p = 0; p < kc; p++) {
+                int src = off + p * cs, dst = p * MR;
+                for (int ir = 0; ir < full; ir += MR, dst += MR * kc) {
+                    for (int ii = 0; ii < MR; ii++) ap[dst + ii] = a[src + ir + ii];
+                }
+                for (int ii = 0; ii < mc - full; ii++) ap[dst + ii] = a[src + full + ii];
             }
         }
     }
