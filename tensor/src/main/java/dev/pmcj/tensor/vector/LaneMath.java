@@ -13,9 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The Vector API's {@code lanewise(EXP | LOG | TANH | LOG1P)} and {@code reduceLanes(ADD)} do not:
  * C2 computes them with SVML stubs and a tree of adds, the interpreter and C1 with {@code Math} per
  * lane and a sequential sum. A kernel's result then depended on whether its code had been compiled
- * yet, and two runs with one seed drifted apart (issue 8's closing note). These are built from adds,
- * multiplies, FMAs, divisions and bit operations only, which IEEE 754 and the Vector API's Java
- * fallback define exactly. Polynomials are Cephes' single-precision ones (within 2 ulp).
+ * yet, and two runs with one seed drifted apart (README, "Reproducible runs"). These are built from
+ * adds, multiplies, FMAs, divisions, blends, permutes and bit operations only, which IEEE 754 and the
+ * Vector API's Java fallback define exactly. The polynomials are Cephes' single-precision ones, within
+ * 1.5 ulp of {@code Math} ({@code LaneMathTest}).
+ *
+ * <p>The sums and {@link #exp} call nothing but the Vector API, which C2 always inlines: a helper of
+ * ours can be cut off once the caller's compilation has spent its inlining budget, and a vector
+ * handed to a call that is not inlined is boxed on the heap. {@link #log} and {@link #tanh}, used
+ * only by the rarer unary ops, keep small helpers.
  */
 final class LaneMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -38,10 +44,6 @@ final class LaneMath {
     /**
      * The sum of the lanes as a fixed tree of adds: rotate by half the lanes and add, then by a
      * quarter, down to one (species of 4 to 16 lanes).
-     *
-     * <p>Here and below, only Vector API calls: C2 always inlines those, while a helper of ours can be
-     * cut off once the caller's compilation has used its inlining budget, and a vector handed to a
-     * call that is not inlined is boxed on the heap.
      */
     static float sum(FloatVector v) {
         if (L == 16) v = v.add(v.rearrange(ROTATE_8));
@@ -56,51 +58,6 @@ final class LaneMath {
         v = v.add(v.rearrange(ROTATE_256_2));
         return v.add(v.rearrange(ROTATE_256_1)).lane(0);
     }
-
-
-    // Constants as vectors: a scalar operand costs C2 a broadcast's whole inlining tree at every use,
-    // and the nodes of a kernel's inlined lane functions must stay under its inlining cut-off.
-    private static final FloatVector ZERO = c(0f), ONE = c(1f), TWO = c(2f), INFINITY = c(Float.POSITIVE_INFINITY);
-    private static final FloatVector LOG2E = c(1.44269504088896341f), MINUS_LN2_HI = c(-0.693359375f),
-            MINUS_LN2_LO = c(2.12194440e-4f);
-    /** Adding 1.5 * 2^23 rounds a float below 2^22 to an integer, held in the low mantissa bits. */
-    private static final FloatVector ROUNDER = c(12582912f);
-    private static final IntVector ROUNDER_BITS = IntVector.broadcast(I, Float.floatToRawIntBits(12582912f)),
-            EXPONENT_BIAS = IntVector.broadcast(I, 127);
-    private static final float EXP_MAX = 88.72283905f, EXP_MIN = -103.972077f;
-    private static final FloatVector EXP_MAX_V = c(EXP_MAX), EXP_MIN_V = c(EXP_MIN);
-    private static final FloatVector E5 = c(1.9875691500e-4f), E4 = c(1.3981999507e-3f), E3 = c(8.3334519073e-3f),
-            E2 = c(4.1665795894e-2f), E1 = c(1.6666665459e-1f), E0 = c(5.0000001201e-1f);
-
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(S, v);
-    }
-
-    /** e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_MIN_V).min(EXP_MAX_V);
-        FloatVector t = xc.fma(LOG2E, ROUNDER);
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xc));
-        FloatVector p = r.fma(E5, E4).fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0);
-        FloatVector y = p.mul(r).fma(r, r).add(ONE);
-        // 2^n in two factors: n runs from -150 to 128, past one float exponent's range.
-        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
-        y = y.mul(k1.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                .mul(k2.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        return y.blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V)).blend(INFINITY, x.compare(VectorOperators.GT, EXP_MAX_V));
-    }
-
-    /** {@code a * b + c} in one rounding. */
-    private static FloatVector mad(FloatVector a, FloatVector b, float c) {
-        return a.fma(b, a.broadcast(c));
-    }
-
-    private static FloatVector mad(FloatVector a, float b, float c) {
-        return a.fma(a.broadcast(b), a.broadcast(c));
-    }
-
 
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final VectorMask<Float> HIGH_4 = VectorMask.fromLong(S8, 0xF0), LOW_4 = HIGH_4.not();
@@ -135,6 +92,40 @@ final class LaneMath {
         FloatVector a1 = p2.blend(p3, HIGH_4).add(p2.blend(p3, LOW_4).rearrange(ROTATE_256_4));
         FloatVector c = a0.blend(a1, ODD_PAIRS).add(a0.blend(a1, EVEN_PAIRS).rearrange(SWAP_2));
         return c.add(c.rearrange(SWAP_1)).rearrange(UNSCRAMBLE);
+    }
+
+    // Constants as vectors: a scalar operand costs C2 a broadcast's whole inlining tree at every use,
+    // and the nodes of a kernel's inlined lane functions must stay under its inlining cut-off.
+    private static final FloatVector ZERO = c(0f), ONE = c(1f), TWO = c(2f), INFINITY = c(Float.POSITIVE_INFINITY);
+    private static final FloatVector LOG2E = c(1.44269504088896341f), MINUS_LN2_HI = c(-0.693359375f),
+            MINUS_LN2_LO = c(2.12194440e-4f);
+    /** Adding 1.5 * 2^23 rounds a float below 2^22 to an integer, held in the low mantissa bits. */
+    private static final FloatVector ROUNDER = c(12582912f);
+    private static final IntVector ROUNDER_BITS = IntVector.broadcast(I, Float.floatToRawIntBits(12582912f)),
+            EXPONENT_BIAS = IntVector.broadcast(I, 127);
+    private static final float EXP_MAX = 88.72283905f, EXP_MIN = -103.972077f;
+    private static final FloatVector EXP_MAX_V = c(EXP_MAX), EXP_MIN_V = c(EXP_MIN);
+    private static final FloatVector E5 = c(1.9875691500e-4f), E4 = c(1.3981999507e-3f), E3 = c(8.3334519073e-3f),
+            E2 = c(4.1665795894e-2f), E1 = c(1.6666665459e-1f), E0 = c(5.0000001201e-1f);
+
+    private static FloatVector c(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN_V).min(EXP_MAX_V);
+        FloatVector t = xc.fma(LOG2E, ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, xc));
+        FloatVector p = r.fma(E5, E4).fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0);
+        FloatVector y = p.mul(r).fma(r, r).add(ONE);
+        // 2^n in two factors: n runs from -150 to 128, past one float exponent's range.
+        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
+        y = y.mul(k1.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(k2.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        return y.blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V)).blend(INFINITY, x.compare(VectorOperators.GT, EXP_MAX_V));
     }
 
     private static final float SQRT_HALF = 0.707106781186547524f;
@@ -194,5 +185,14 @@ final class LaneMath {
         // Below 2^-12, x itself is tanh x rounded (and keeps the sign of zero).
         return large.blend(small, a.compare(VectorOperators.LE, 0.625f).or(x.test(VectorOperators.IS_NAN)))
                 .blend(x, a.compare(VectorOperators.LT, 0x1p-12f));
+    }
+
+    /** {@code a * b + c} in one rounding. */
+    private static FloatVector mad(FloatVector a, FloatVector b, float c) {
+        return a.fma(b, a.broadcast(c));
+    }
+
+    private static FloatVector mad(FloatVector a, float b, float c) {
+        return a.fma(a.broadcast(b), a.broadcast(c));
     }
 }
