@@ -13,6 +13,8 @@ public final class Tensor {
     private final Shape shape;
     private final int[] strides;
     private final int offset;
+    /** Computed once: every kernel asks, several times per call. */
+    private final boolean contiguous;
 
     public Tensor(Backend backend, Storage storage, Shape shape, int[] strides, int offset) {
         if (strides.length != shape.rank()) {
@@ -23,6 +25,7 @@ public final class Tensor {
         this.shape = shape;
         this.strides = strides.clone();
         this.offset = offset;
+        this.contiguous = denseRowMajor(shape, this.strides);
     }
 
     /** A contiguous tensor over the whole of {@code storage}. */
@@ -67,6 +70,10 @@ public final class Tensor {
     }
 
     public boolean isContiguous() {
+        return contiguous;
+    }
+
+    private static boolean denseRowMajor(Shape shape, int[] strides) {
         int expected = 1;
         for (int i = shape.rank() - 1; i >= 0; i--) {
             if (shape.at(i) != 1 && strides[i] != expected) return false;
