@@ -22,15 +22,7 @@ final class FusedAttention {
     /** Whether the hardware has 256-bit vectors (else the 8-lane species would be emulated). */
     private static final boolean ONE_VECTOR_HEADS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
 
-    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
-
     private FusedAttention() {
-    }
-
-    private static float[] row(int n) {
-        float[][] holder = ROW.get();
-        if (holder[0].length < n) holder[0] = new float[n];
-        return holder[0];
     }
 
     private record Dims(int b, int t, int h, int d, int s, int kv) {
@@ -93,7 +85,7 @@ final class FusedAttention {
                 }
                 for (int t = 0; t < dm.t; t++) {
                     int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
-                    float[] sc = row(pos + 1);
+                    float[] sc = VectorMath.scratch(pos + 1); // nothing below uses the scratch row
                     float max = oneVector
                             ? scores8(qs, q0 + qi, scale, ks, kBase, stride, pos + 1, sc)
                             : scores(qs, q0 + qi, scale, ks, kBase, stride, d, pos + 1, sc);
