@@ -300,33 +300,40 @@ final class Gemm {
 
     /** A's {@code mc x kc} block as MR-row micro-panels: {@code ap[ir*kc + p*MR + ii]}, zero-padded rows. */
     private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), base = ir * kc;
-            if (cs == 1) {
+        if (cs == 1) {
+            // Rows contiguous: each panel row read in order.
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir), base = ir * kc;
                 for (int ii = 0; ii < mr; ii++) {
                     int src = off + (ir + ii) * rs;
                     for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = a[src + p];
                 }
-            } else if (rs != 1) {
-                for (int p = 0; p < kc; p++) {
-                    int src = off + p * cs + ir * rs;
-                    for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + ii * rs];
-                }
             }
-            for (int ii = mr; ii < MR; ii++) {
-                for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = 0f;
-            }
-        }
-        if (cs != 1 && rs == 1) {
-            // A transposed (weight gradients, X^T dY): each p is a contiguous run of mc values; read it
-            // once, in order, rather than three values per panel from kc rows mc floats apart.
+        } else if (rs == 1) {
+            // A transposed (weight gradients, X^T dY): one pass over each p's run of mc values, in
+            // order, rather than MR values per panel from kc rows mc floats apart.
             int full = mc - mc % MR;
             for (int p = 0; p < kc; p++) {
                 int src = off + p * cs, dst = p * MR;
                 for (int ir = 0; ir < full; ir += MR, dst += MR * kc) {
                     for (int ii = 0; ii < MR; ii++) ap[dst + ii] = a[src + ir + ii];
                 }
-                for (int ii = 0; ii < mc - full; ii++) ap[dst + ii] = a[src + full + ii];
+                for (int i = full; i < mc; i++) ap[dst + i - full] = a[src + i];
+            }
+        } else {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir), base = ir * kc;
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * cs + ir * rs;
+                    for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + ii * rs];
+                }
+            }
+        }
+        int filled = mc % MR; // the last panel's missing rows are zeros
+        if (filled != 0) {
+            int base = (mc - filled) * kc;
+            for (int ii = filled; ii < MR; ii++) {
+                for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = 0f;
             }
         }
     }
