@@ -55,12 +55,6 @@ final class Gemm {
         final float[] ap = new float[MC * KC];
         final float[] bp = new float[KC * NC];
         final float[] tile = new float[MR * NR];
-        float[] row = new float[0];
-
-        float[] row(int n) {
-            if (row.length < n) row = new float[n];
-            return row;
-        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -140,7 +134,7 @@ final class Gemm {
             dots(a, aOff + i * aRs, aRs, m - i, b, bOff, bCs, n, k, c, cOff + i * ldc, ldc, accumulate);
         } else {
             // B transposed, A transposed too: copy each row of A out, then dot products.
-            float[] row = SCRATCH.get().row(k);
+            float[] row = VectorMath.scratch(k);
             for (int i = 0; i < m; i++) {
                 for (int p = 0; p < k; p++) row[p] = a[aOff + i * aRs + p * aCs];
                 dots(row, 0, 0, 1, b, bOff, bCs, n, k, c, cOff + i * ldc, ldc, accumulate);
