@@ -1,55 +1,42 @@
 package dev.pmcj.bench.quick;
 
+import dev.pmcj.tensor.vector.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
 
 /**
- * {@code fma_peak_gflops}: the machine's practical single-precision FMA throughput through the Vector
- * API, on every core at once. Twelve independent accumulator chains per thread keep both FMA pipes
- * busy despite the FMA latency, so the loop measures throughput, not latency; the values converge
- * (x <- 0.999 x + 0.001), so nothing overflows or goes denormal.
+ * The machine's practical single-precision FMA throughput through the Vector API, on every core at
+ * once. Twelve independent accumulator chains per thread keep both FMA pipes busy despite the FMA
+ * latency, so the loop measures throughput, not latency; the values converge (x <- 0.999 x + 0.001),
+ * so nothing overflows or goes denormal.
  */
-public final class FmaPeak implements QuickFigure {
-    public static final String NAME = "fma_peak_gflops";
+public final class FmaPeak {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int CHAINS = 12;
-    private static final int STEPS = 1 << 16;
+    private static final int STEPS = 1 << 14;
+    /** Chain runs per round: enough for every core to take several. */
+    private static final int ITEMS = 64;
 
-    @Override
-    public List<Measurement> run(Map<String, Measurement> earlier) {
-        int threads = Runtime.getRuntime().availableProcessors();
-        double flopsPerCall = 2.0 * CHAINS * S.length() * STEPS;
-        double[] rates = new double[threads];
-        float[] sink = new float[threads];
-        CyclicBarrier start = new CyclicBarrier(threads);
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers[t] = Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                rates[id] = Timing.bestRate(() -> sink[id] += chains(STEPS), flopsPerCall, 1.0, 10, 0.3);
-            });
-        }
-        for (Thread w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        double total = 0;
-        for (double r : rates) total += r;
+    private FmaPeak() {
+    }
+
+    /**
+     * FLOP/s of one window of at least {@code seconds}: rounds of {@value #ITEMS} chain runs handed out
+     * through the CPU backend's own pool ({@link Parallel}), as a matmul's tiles are. Threads of their
+     * own measured less than the 1024 product in the same seconds: Linux starts a new thread on its
+     * parent's core and takes its time to move it.
+     */
+    public static double window(double seconds) {
+        float[] sink = new float[ITEMS];
+        long begin = System.nanoTime(), end = begin + (long) (seconds * 1e9), rounds = 0;
+        do {
+            Parallel.forEach(ITEMS, true, i -> sink[i] += chains(STEPS));
+            rounds++;
+        } while (System.nanoTime() < end);
+        double elapsed = (System.nanoTime() - begin) / 1e9;
         if (Float.isNaN(sink[0])) throw new IllegalStateException("FMA chains diverged");
-        return List.of(new Measurement(NAME, total / 1e9, "GFLOP/s"));
+        return rounds * ITEMS * 2.0 * CHAINS * S.length() * STEPS / elapsed;
     }
 
     /** {@code steps} rounds of 12 independent vector FMAs; returns a lane so the work stays live. */

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code generate_stories260k_tokens_per_s} (one greedy stream) and {@code generate_batch32_tokens_per_s}
@@ -22,7 +21,7 @@ public final class GenerateFigure implements QuickFigure {
     private static final int STREAMS = 32;
 
     @Override
-    public List<Measurement> run(Map<String, Measurement> earlier) {
+    public List<Measurement> run() {
         Path ckpt = Generation.stories260k(Path.of(System.getProperty("pmcj.shared", "../shared")));
         if (!Files.isRegularFile(ckpt)) {
             System.err.println("# generate_*: no " + ckpt + ", skipped");

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code train_step_gpt2_ms} and {@code train_gpt2_peak_rss_mb}: GPT-2 124M training steps (sequence
@@ -27,7 +26,7 @@ public final class Gpt2TrainFigure implements QuickFigure {
     static final String[] HEAP = {"-Xmx3200m", "-Xmn32m"};
 
     @Override
-    public List<Measurement> run(Map<String, Measurement> earlier) {
+    public List<Measurement> run() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, HEAP[0], HEAP[1], "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), Gpt2TrainFigure.class.getName());
@@ -52,7 +51,7 @@ public final class Gpt2TrainFigure implements QuickFigure {
 
     /** The child: one warm-up step, the median of five, then this process's peak RSS. */
     public static void main(String[] args) throws IOException {
-        for (Measurement m : new TrainStepFigure("gpt2", TrainingStep.gpt2(), 4, 64, 1, 5).run(Map.of())) {
+        for (Measurement m : new TrainStepFigure("gpt2", TrainingStep.gpt2(), 4, 64, 1, 5).run()) {
             if (m.name().startsWith("train_step_")) System.out.println(m.line());
         }
         System.out.println(new Measurement("train_gpt2_peak_rss_mb", peakRssKb() / 1024.0, "MiB").line());

@@ -6,7 +6,6 @@ import dev.pmcj.tensor.opencl.OpenClBackend;
 import dev.pmcj.tensor.opencl.OpenClUnavailableException;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -18,7 +17,7 @@ public final class OpenClSgemmFigure implements QuickFigure {
     private static final int N = 1024;
 
     @Override
-    public List<Measurement> run(Map<String, Measurement> earlier) {
+    public List<Measurement> run() {
         OpenClBackend cl;
         try {
             cl = OpenClBackend.open(0);

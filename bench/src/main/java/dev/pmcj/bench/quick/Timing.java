@@ -39,7 +39,8 @@ public final class Timing {
         return reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2;
     }
 
-    private static long runFor(Runnable action, double seconds) {
+    /** Calls {@code action} until {@code seconds} have passed (at least once); returns the number of calls. */
+    public static long runFor(Runnable action, double seconds) {
         long end = System.nanoTime() + (long) (seconds * 1e9), calls = 0;
         do {
             action.run();

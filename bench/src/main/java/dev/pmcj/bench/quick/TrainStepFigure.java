@@ -5,7 +5,6 @@ import dev.pmcj.tensor.Backends;
 import dev.pmcj.transformer.model.ModelConfig;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code train_step_NAME_ms} and {@code train_NAME_tokens_per_s}: the median of {@code reps} whole
@@ -31,7 +30,7 @@ public final class TrainStepFigure implements QuickFigure {
     }
 
     @Override
-    public List<Measurement> run(Map<String, Measurement> earlier) {
+    public List<Measurement> run() {
         TrainingStep step = new TrainingStep(Backends.cpu(), config, batch, seqLen, 1);
         double ms = Timing.medianMillis(step::run, warmup, reps);
         return List.of(new Measurement("train_step_" + name + "_ms", ms, "ms"),
