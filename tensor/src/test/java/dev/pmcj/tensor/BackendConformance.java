@@ -355,6 +355,18 @@ public abstract class BackendConformance {
         checkAttention(batch, t, extraKeys, kv, group, 8, seed);
     }
 
+    /**
+     * Eight or sixteen heads of size 8, over 1, 2, 4 or 8 KV heads: the CPU backend decodes such heads
+     * eight at a time, one key position's eight scores in one vector.
+     */
+    @Property(tries = 30)
+    void attentionWithEightHeadsOfEight(@ForAll @IntRange(min = 1, max = 6) int batch, @ForAll @IntRange(min = 1, max = 4) int t,
+                                        @ForAll @IntRange(min = 0, max = 90) int extraKeys, @ForAll @IntRange(min = 0, max = 3) int kvLog2,
+                                        @ForAll boolean sixteen, @ForAll long seed) {
+        int kv = 1 << kvLog2, heads = sixteen ? 16 : 8;
+        checkAttention(batch, t, extraKeys, kv, heads / kv, 8, seed);
+    }
+
     /** Sequences longer than the CPU backend's 64-query tiles in the backward, so tiles see different key counts. */
     @Property(tries = 8)
     void attentionWithLongSequences(@ForAll @IntRange(min = 60, max = 150) int t, @ForAll @IntRange(min = 0, max = 30) int extraKeys,

@@ -56,6 +56,21 @@ final class FusedAttention {
         float scale = (float) (1 / Math.sqrt(d));
         int stride = dm.kv * d;
         boolean oneVector = d == S8.length() && ONE_VECTOR_HEADS;
+        if (oneVector && dm.h % HEADS_AT_ONCE == 0 && dm.t < TILED_MIN_QUERIES && S8.length() == VectorMath.L) {
+            int groups = dm.h / HEADS_AT_ONCE;
+            Parallel.forEach(dm.b * dm.t * groups, dm.work() >= PARALLEL_MIN, item -> {
+                int row = item / groups, h0 = (item % groups) * HEADS_AT_ONCE, b = row / dm.t, t = row % dm.t;
+                int n = qPos[row] + 1, kvBase = b * dm.s * stride, qi = (row * dm.h + h0) * d;
+                float[] sc = VectorMath.scratch((n + 2) * HEADS_AT_ONCE); // nothing below uses the scratch row
+                eightHeadScores(qs, q0 + qi, scale, ks, k0 + kvBase, stride, h0, dm.group(), n, sc);
+                eightHeadExp(sc, n);
+                eightHeadWeighted(sc, n, vs, v0 + kvBase, stride, h0, dm.group(), os, o0 + qi);
+                for (int i = 0; i < HEADS_AT_ONCE; i++) {
+                    ls[l0 + (b * dm.h + h0 + i) * dm.t + t] = sc[n * HEADS_AT_ONCE + i] + (float) Math.log(sc[(n + 1) * HEADS_AT_ONCE + i]);
+                }
+            });
+            return;
+        }
         // With enough (batch, KV head) pairs to go round, one task takes all query heads of a KV
         // head, so the second reads that head's keys and values from its own L1 rather than
         // another core fetching the same lines at the same moment.
@@ -137,18 +152,94 @@ final class FusedAttention {
     }
 
     /**
-     * {@link #weighted} for one-vector heads: the output row stays in two register accumulators
-     * (alternating keys, to hide the FMA latency) instead of a load and store per key.
+     * {@link #weighted} for one-vector heads: the output row stays in four register accumulators
+     * (keys in turn: one chain would wait out the FMA latency at every key) instead of a load and
+     * store per key.
      */
     private static void weighted8(float[] sc, float inv, float[] v, int base, int stride, int n, float[] out, int oi) {
-        FloatVector a0 = FloatVector.zero(S8), a1 = FloatVector.zero(S8);
+        FloatVector a0 = FloatVector.zero(S8), a1 = FloatVector.zero(S8), a2 = FloatVector.zero(S8), a3 = FloatVector.zero(S8);
         int j = 0;
-        for (; j + 1 < n; j += 2) {
-            a0 = FloatVector.fromArray(S8, v, base + j * stride).fma(FloatVector.broadcast(S8, sc[j]), a0);
-            a1 = FloatVector.fromArray(S8, v, base + (j + 1) * stride).fma(FloatVector.broadcast(S8, sc[j + 1]), a1);
+        for (; j + 4 <= n; j += 4) {
+            int b = base + j * stride;
+            a0 = FloatVector.fromArray(S8, v, b).fma(FloatVector.broadcast(S8, sc[j]), a0);
+            a1 = FloatVector.fromArray(S8, v, b + stride).fma(FloatVector.broadcast(S8, sc[j + 1]), a1);
+            a2 = FloatVector.fromArray(S8, v, b + 2 * stride).fma(FloatVector.broadcast(S8, sc[j + 2]), a2);
+            a3 = FloatVector.fromArray(S8, v, b + 3 * stride).fma(FloatVector.broadcast(S8, sc[j + 3]), a3);
         }
-        if (j < n) a0 = FloatVector.fromArray(S8, v, base + j * stride).fma(FloatVector.broadcast(S8, sc[j]), a0);
-        a0.add(a1).mul(inv).intoArray(out, oi);
+        for (; j < n; j++) a0 = FloatVector.fromArray(S8, v, base + j * stride).fma(FloatVector.broadcast(S8, sc[j]), a0);
+        a0.add(a1).add(a2.add(a3)).mul(inv).intoArray(out, oi);
+    }
+
+    /** One-vector heads decode eight at a time: one score vector holds a key position's eight heads. */
+    private static final int HEADS_AT_ONCE = 8;
+
+    /**
+     * Scores of eight one-vector heads from {@code h0} against keys {@code j < n}, position by position:
+     * {@code sc[8j + i] = q_i . k_j / sqrt(8)}, with head i reading KV head {@code (h0 + i) / group}.
+     * One position's keys for all heads are one or a few cache lines, read once and in order, and
+     * its eight dot products come out of one {@link LaneMath#sums8}. Per-head maxima go to
+     * {@code sc[8n .. 8n+8)}.
+     */
+    private static void eightHeadScores(float[] q, int qi, float scale, float[] k, int base, int stride, int h0, int group,
+                                        int n, float[] sc) {
+        int o0 = h0 / group * 8, o1 = (h0 + 1) / group * 8, o2 = (h0 + 2) / group * 8, o3 = (h0 + 3) / group * 8;
+        int o4 = (h0 + 4) / group * 8, o5 = (h0 + 5) / group * 8, o6 = (h0 + 6) / group * 8, o7 = (h0 + 7) / group * 8;
+        FloatVector q0 = FloatVector.fromArray(S8, q, qi).mul(scale), q1 = FloatVector.fromArray(S8, q, qi + 8).mul(scale);
+        FloatVector q2 = FloatVector.fromArray(S8, q, qi + 16).mul(scale), q3 = FloatVector.fromArray(S8, q, qi + 24).mul(scale);
+        FloatVector q4 = FloatVector.fromArray(S8, q, qi + 32).mul(scale), q5 = FloatVector.fromArray(S8, q, qi + 40).mul(scale);
+        FloatVector q6 = FloatVector.fromArray(S8, q, qi + 48).mul(scale), q7 = FloatVector.fromArray(S8, q, qi + 56).mul(scale);
+        FloatVector max = FloatVector.broadcast(S8, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < n; j++) {
+            int b = base + j * stride;
+            FloatVector s = LaneMath.sums8(q0.mul(FloatVector.fromArray(S8, k, b + o0)), q1.mul(FloatVector.fromArray(S8, k, b + o1)),
+                    q2.mul(FloatVector.fromArray(S8, k, b + o2)), q3.mul(FloatVector.fromArray(S8, k, b + o3)),
+                    q4.mul(FloatVector.fromArray(S8, k, b + o4)), q5.mul(FloatVector.fromArray(S8, k, b + o5)),
+                    q6.mul(FloatVector.fromArray(S8, k, b + o6)), q7.mul(FloatVector.fromArray(S8, k, b + o7)));
+            s.intoArray(sc, 8 * j);
+            max = max.max(s);
+        }
+        max.intoArray(sc, 8 * n);
+    }
+
+    /** {@code sc[8j + i] = exp(sc[8j + i] - max_i)}; the per-head sums go to {@code sc[8n+8 .. 8n+16)}. */
+    private static void eightHeadExp(float[] sc, int n) {
+        FloatVector max = FloatVector.fromArray(S8, sc, 8 * n), s0 = FloatVector.zero(S8), s1 = FloatVector.zero(S8);
+        for (int j = 0; j < n; j++) {
+            FloatVector e = LaneMath.exp(FloatVector.fromArray(S8, sc, 8 * j).sub(max));
+            e.intoArray(sc, 8 * j);
+            // Two sums taking positions in turn, so each add waits on the one two positions back.
+            FloatVector t = s0.add(e);
+            s0 = s1;
+            s1 = t;
+        }
+        s0.add(s1).intoArray(sc, 8 * n + 8);
+    }
+
+    /** {@code out_i = sum_j sc[8j + i] v_j / sum_i}: eight accumulators, one per head, fed from each position's values. */
+    private static void eightHeadWeighted(float[] sc, int n, float[] v, int base, int stride, int h0, int group, float[] out, int oi) {
+        int o0 = h0 / group * 8, o1 = (h0 + 1) / group * 8, o2 = (h0 + 2) / group * 8, o3 = (h0 + 3) / group * 8;
+        int o4 = (h0 + 4) / group * 8, o5 = (h0 + 5) / group * 8, o6 = (h0 + 6) / group * 8, o7 = (h0 + 7) / group * 8;
+        FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int j = 0; j < n; j++) {
+            int b = base + j * stride, p = 8 * j;
+            a0 = FloatVector.fromArray(S8, v, b + o0).fma(FloatVector.broadcast(S8, sc[p]), a0);
+            a1 = FloatVector.fromArray(S8, v, b + o1).fma(FloatVector.broadcast(S8, sc[p + 1]), a1);
+            a2 = FloatVector.fromArray(S8, v, b + o2).fma(FloatVector.broadcast(S8, sc[p + 2]), a2);
+            a3 = FloatVector.fromArray(S8, v, b + o3).fma(FloatVector.broadcast(S8, sc[p + 3]), a3);
+            a4 = FloatVector.fromArray(S8, v, b + o4).fma(FloatVector.broadcast(S8, sc[p + 4]), a4);
+            a5 = FloatVector.fromArray(S8, v, b + o5).fma(FloatVector.broadcast(S8, sc[p + 5]), a5);
+            a6 = FloatVector.fromArray(S8, v, b + o6).fma(FloatVector.broadcast(S8, sc[p + 6]), a6);
+            a7 = FloatVector.fromArray(S8, v, b + o7).fma(FloatVector.broadcast(S8, sc[p + 7]), a7);
+        }
+        int sums = 8 * n + 8;
+        a0.mul(1f / sc[sums]).intoArray(out, oi);
+        a1.mul(1f / sc[sums + 1]).intoArray(out, oi + 8);
+        a2.mul(1f / sc[sums + 2]).intoArray(out, oi + 16);
+        a3.mul(1f / sc[sums + 3]).intoArray(out, oi + 24);
+        a4.mul(1f / sc[sums + 4]).intoArray(out, oi + 32);
+        a5.mul(1f / sc[sums + 5]).intoArray(out, oi + 40);
+        a6.mul(1f / sc[sums + 6]).intoArray(out, oi + 48);
+        a7.mul(1f / sc[sums + 7]).intoArray(out, oi + 56);
     }
 
     /** Query rows per tile: score tiles are {@code TILE x S}, never {@code T x S}. */

@@ -83,9 +83,10 @@ public final class ColdWarmProbe {
             return new Tensor[]{y, dx, dg, db};
         });
         for (int d : new int[]{8, 20}) {
-            probeAttention(d, 19); // tiled
-            probeAttention(d, 3);  // row by row, as in decoding
+            probeAttention(d, 4, 19); // tiled
+            probeAttention(d, 4, 3);  // row by row, as in decoding
         }
+        probeAttention(8, 8, 3); // eight heads of size 8 at once, as in decoding stories260K
         int[] targets = new int[n];
         for (int i = 0; i < n; i++) targets[i] = i % 9 == 0 ? -1 : RND.nextInt(v);
         Tensor logits = random(n, v), dlosses = random(n);
@@ -104,12 +105,12 @@ public final class ColdWarmProbe {
         });
     }
 
-    private static void probeAttention(int d, int t) {
-        int b = 2, h = 4, kv = 2;
+    private static void probeAttention(int d, int h, int t) {
+        int b = 2, kv = h / 2;
         Tensor q = random(b, t, h, d), k = random(b, t, kv, d), val = random(b, t, kv, d), dout = random(b, t, h, d);
         int[] pos = new int[b * t];
         for (int i = 0; i < pos.length; i++) pos[i] = i % t;
-        probe("attention head " + d + " queries " + t, () -> {
+        probe("attention " + h + " heads of " + d + " queries " + t, () -> {
             Tensor out = BE.allocate(q.shape()), lse = BE.allocate(Shape.of(b, h, t));
             Tensor dq = BE.allocate(q.shape()), dk = BE.allocate(k.shape()), dv = BE.allocate(val.shape());
             BE.attention(q, k, val, pos, out, lse);
