@@ -375,14 +375,58 @@ final class Gemm {
                     if (nr < NR) Arrays.fill(bp, dst + nr, dst + NR, 0f);
                 }
             } else {
-                for (int jj = 0; jj < nr; jj++) {
+                int jj = 0;
+                if (rs == 1 && L == 8) { // B transposed (a linear layer's weights): eight columns at a time
+                    for (; jj + 8 <= nr; jj += 8) transpose8(b, off + (jr + jj) * cs, cs, kc, bp, base + jj);
+                }
+                for (; jj < nr; jj++) {
                     int src = off + (jr + jj) * cs;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p * rs];
                 }
-                for (int jj = nr; jj < NR; jj++) {
+                for (jj = nr; jj < NR; jj++) {
                     for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
                 }
             }
+        }
+    }
+
+    /** Lane pairs of two vectors (the second's as 8 + lane), for the three rounds of an 8 x 8 transpose. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromValues(S8, 0, 8, 2, 10, 4, 12, 6, 14),
+            ODD = VectorShuffle.fromValues(S8, 1, 9, 3, 11, 5, 13, 7, 15),
+            LOW2 = VectorShuffle.fromValues(S8, 0, 1, 8, 9, 4, 5, 12, 13),
+            HIGH2 = VectorShuffle.fromValues(S8, 2, 3, 10, 11, 6, 7, 14, 15),
+            LOW4 = VectorShuffle.fromValues(S8, 0, 1, 2, 3, 8, 9, 10, 11),
+            HIGH4 = VectorShuffle.fromValues(S8, 4, 5, 6, 7, 12, 13, 14, 15);
+
+    /**
+     * Eight columns of B stored as rows ({@code b[src + j*cs + p]}) into a packed panel's eight lanes
+     * ({@code bp[dst + p*NR + j]}): 8 x 8 blocks transposed in registers, three rounds of lane pairs,
+     * where the scalar loop stored one float per instruction, NR floats apart.
+     */
+    private static void transpose8(float[] b, int src, int cs, int kc, float[] bp, int dst) {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8) {
+            int s0 = src + p;
+            FloatVector v0 = FloatVector.fromArray(S8, b, s0), v1 = FloatVector.fromArray(S8, b, s0 + cs);
+            FloatVector v2 = FloatVector.fromArray(S8, b, s0 + 2 * cs), v3 = FloatVector.fromArray(S8, b, s0 + 3 * cs);
+            FloatVector v4 = FloatVector.fromArray(S8, b, s0 + 4 * cs), v5 = FloatVector.fromArray(S8, b, s0 + 5 * cs);
+            FloatVector v6 = FloatVector.fromArray(S8, b, s0 + 6 * cs), v7 = FloatVector.fromArray(S8, b, s0 + 7 * cs);
+            FloatVector a0 = v0.rearrange(EVEN, v1), a1 = v0.rearrange(ODD, v1), a2 = v2.rearrange(EVEN, v3), a3 = v2.rearrange(ODD, v3);
+            FloatVector a4 = v4.rearrange(EVEN, v5), a5 = v4.rearrange(ODD, v5), a6 = v6.rearrange(EVEN, v7), a7 = v6.rearrange(ODD, v7);
+            FloatVector b0 = a0.rearrange(LOW2, a2), b1 = a0.rearrange(HIGH2, a2), b2 = a1.rearrange(LOW2, a3), b3 = a1.rearrange(HIGH2, a3);
+            FloatVector b4 = a4.rearrange(LOW2, a6), b5 = a4.rearrange(HIGH2, a6), b6 = a5.rearrange(LOW2, a7), b7 = a5.rearrange(HIGH2, a7);
+            int d = dst + p * NR;
+            b0.rearrange(LOW4, b4).intoArray(bp, d);
+            b2.rearrange(LOW4, b6).intoArray(bp, d + NR);
+            b1.rearrange(LOW4, b5).intoArray(bp, d + 2 * NR);
+            b3.rearrange(LOW4, b7).intoArray(bp, d + 3 * NR);
+            b0.rearrange(HIGH4, b4).intoArray(bp, d + 4 * NR);
+            b2.rearrange(HIGH4, b6).intoArray(bp, d + 5 * NR);
+            b1.rearrange(HIGH4, b5).intoArray(bp, d + 6 * NR);
+            b3.rearrange(HIGH4, b7).intoArray(bp, d + 7 * NR);
+        }
+        for (; p < kc; p++) {
+            for (int j = 0; j < 8; j++) bp[dst + p * NR + j] = b[src + j * cs + p];
         }
     }
 
