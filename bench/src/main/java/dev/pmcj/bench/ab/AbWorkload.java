@@ -1,0 +1,97 @@
+package dev.pmcj.bench.ab;
+
+import dev.pmcj.bench.workload.Generation;
+import dev.pmcj.bench.workload.TrainingStep;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Backends;
+import dev.pmcj.tensor.Shape;
+import dev.pmcj.tensor.Tensor;
+import dev.pmcj.transformer.model.ModelConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The workloads that {@link AbCompare} times. {@code bench/ab} compiles this file against each of the
+ * two builds and loads each copy in a class loader of its own, so it uses only API that both builds
+ * have. One round runs the workload once; it is timed in CPU time of the calling thread when the JVM
+ * has one processor (immune to the thread being descheduled), else in wall time.
+ */
+public final class AbWorkload {
+    public static final List<String> NAMES = List.of("gemm", "attention", "train", "train-demo", "decode", "decode32");
+    private static final List<Runnable> WORK = new ArrayList<>();
+
+    private AbWorkload() {
+    }
+
+    public static void setup(String name, String shared) {
+        Backend cpu = Backends.cpu();
+        Random rnd = new Random(1);
+        switch (name) {
+            case "gemm" -> {
+                // The small training step's products (m, k, n, transA, transB, times per step): forward
+                // x W^T, then dX = dY W and dW = dY^T X, for qkv, proj, fc, fc2 (4 layers) and the head.
+                int[][] products = {
+                        {1024, 256, 768, 0, 1, 4}, {1024, 256, 256, 0, 1, 4}, {1024, 256, 1024, 0, 1, 4},
+                        {1024, 1024, 256, 0, 1, 4}, {1024, 256, 512, 0, 1, 1},
+                        {1024, 768, 256, 0, 0, 4}, {1024, 256, 256, 0, 0, 4}, {1024, 1024, 256, 0, 0, 4},
+                        {1024, 256, 1024, 0, 0, 4}, {1024, 512, 256, 0, 0, 1},
+                        {768, 1024, 256, 1, 0, 4}, {256, 1024, 256, 1, 0, 4}, {1024, 1024, 256, 1, 0, 4},
+                        {256, 1024, 1024, 1, 0, 4}, {512, 1024, 256, 1, 0, 1}};
+                for (int[] p : products) {
+                    int m = p[0], k = p[1], n = p[2];
+                    boolean ta = p[3] == 1, tb = p[4] == 1;
+                    Tensor a = random(cpu, rnd, ta ? Shape.of(k, m) : Shape.of(m, k));
+                    Tensor b = random(cpu, rnd, tb ? Shape.of(n, k) : Shape.of(k, n));
+                    Tensor c = cpu.allocate(Shape.of(m, n));
+                    for (int i = 0; i < p[5]; i++) WORK.add(() -> cpu.matmul(a, ta, b, tb, c, false));
+                }
+            }
+            case "attention" -> { // the small config's shape, forward and backward
+                Shape s = Shape.of(8, 128, 4, 64);
+                Tensor q = random(cpu, rnd, s), k = random(cpu, rnd, s), v = random(cpu, rnd, s);
+                Tensor out = cpu.allocate(s), lse = cpu.allocate(Shape.of(8, 4, 128));
+                Tensor dq = cpu.allocate(s), dk = cpu.allocate(s), dv = cpu.allocate(s);
+                int[] pos = new int[8 * 128];
+                for (int i = 0; i < pos.length; i++) pos[i] = i % 128;
+                WORK.add(() -> {
+                    cpu.attention(q, k, v, pos, out, lse);
+                    cpu.attentionBackward(q, k, v, pos, out, lse, out, dq, dk, dv);
+                });
+            }
+            case "train" -> WORK.add(new TrainingStep(cpu, TrainingStep.small(), 8, 128, 1)::run);
+            case "train-demo" -> WORK.add(new TrainingStep(cpu, ModelConfig.gpt2(2, 128, 4, 1024, 96), 8, 96, 1)::run);
+            case "decode", "decode32" -> {
+                try {
+                    var model = Generation.load(Generation.stories260k(Path.of(shared)), cpu);
+                    Generation g = name.equals("decode") ? Generation.greedy(model) : Generation.sampled(model, 32);
+                    WORK.add(g::run);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown workload " + name + "; one of " + NAMES);
+        }
+    }
+
+    /** Runs the workload once; returns its time in ns. */
+    public static long round() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = Runtime.getRuntime().availableProcessors() == 1;
+        long start = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        for (Runnable w : WORK) w.run();
+        return (cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - start;
+    }
+
+    private static Tensor random(Backend backend, Random rnd, Shape shape) {
+        float[] v = new float[Math.toIntExact(shape.numel())];
+        for (int i = 0; i < v.length; i++) v[i] = rnd.nextFloat() - 0.5f;
+        return backend.fromHost(v, shape);
+    }
+}
