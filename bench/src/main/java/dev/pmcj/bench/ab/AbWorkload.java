@@ -24,7 +24,7 @@ import java.util.Random;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("gemm", "attention", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "attention", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     private AbWorkload() {
@@ -34,6 +34,11 @@ public final class AbWorkload {
         Backend cpu = Backends.cpu();
         Random rnd = new Random(1);
         switch (name) {
+            case "sgemm" -> { // bench/quick's square product, five times
+                Tensor a = random(cpu, rnd, Shape.of(1024, 1024)), b = random(cpu, rnd, Shape.of(1024, 1024));
+                Tensor c = cpu.allocate(Shape.of(1024, 1024));
+                for (int i = 0; i < 5; i++) WORK.add(() -> cpu.matmul(a, false, b, false, c, false));
+            }
             case "gemm" -> {
                 // The small training step's products (m, k, n, transA, transB, times per step): forward
                 // x W^T, then dX = dY W and dW = dY^T X, for qkv, proj, fc, fc2 (4 layers) and the head.
