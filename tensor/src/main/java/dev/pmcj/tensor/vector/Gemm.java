@@ -337,13 +337,18 @@ final class Gemm {
     }
 
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+
+    private static VectorShuffle<Float> lanes(int... sources) {
+        return VectorShuffle.fromValues(S8, sources);
+    }
+
     /** Lanes of rows x and y (y's as 8 + lane) for each eighth of three interleaved rows, and z's lanes. */
-    private static final VectorShuffle<Float> XY0 = VectorShuffle.fromValues(S8, 0, 8, 0, 1, 9, 0, 2, 10),
-            XY1 = VectorShuffle.fromValues(S8, 0, 3, 11, 0, 4, 12, 0, 5),
-            XY2 = VectorShuffle.fromValues(S8, 13, 0, 6, 14, 0, 7, 15, 0),
-            Z0 = VectorShuffle.fromValues(S8, 0, 0, 0, 0, 0, 1, 0, 0),
-            Z1 = VectorShuffle.fromValues(S8, 2, 0, 0, 3, 0, 0, 4, 0),
-            Z2 = VectorShuffle.fromValues(S8, 0, 5, 0, 0, 6, 0, 0, 7);
+    private static final VectorShuffle<Float> XY0 = lanes(0, 8, 0, 1, 9, 0, 2, 10),
+            XY1 = lanes(0, 3, 11, 0, 4, 12, 0, 5),
+            XY2 = lanes(13, 0, 6, 14, 0, 7, 15, 0),
+            Z0 = lanes(0, 0, 0, 0, 0, 1, 0, 0),
+            Z1 = lanes(2, 0, 0, 3, 0, 0, 4, 0),
+            Z2 = lanes(0, 5, 0, 0, 6, 0, 0, 7);
     private static final VectorMask<Float> ZM0 = VectorMask.fromLong(S8, 0b00100100),
             ZM1 = VectorMask.fromLong(S8, 0b01001001), ZM2 = VectorMask.fromLong(S8, 0b10010010);
 
@@ -393,12 +398,12 @@ final class Gemm {
     }
 
     /** Lane pairs of two vectors (the second's as 8 + lane), for the three rounds of an 8 x 8 transpose. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromValues(S8, 0, 8, 2, 10, 4, 12, 6, 14),
-            ODD = VectorShuffle.fromValues(S8, 1, 9, 3, 11, 5, 13, 7, 15),
-            LOW2 = VectorShuffle.fromValues(S8, 0, 1, 8, 9, 4, 5, 12, 13),
-            HIGH2 = VectorShuffle.fromValues(S8, 2, 3, 10, 11, 6, 7, 14, 15),
-            LOW4 = VectorShuffle.fromValues(S8, 0, 1, 2, 3, 8, 9, 10, 11),
-            HIGH4 = VectorShuffle.fromValues(S8, 4, 5, 6, 7, 12, 13, 14, 15);
+    private static final VectorShuffle<Float> EVEN = lanes(0, 8, 2, 10, 4, 12, 6, 14),
+            ODD = lanes(1, 9, 3, 11, 5, 13, 7, 15),
+            LOW2 = lanes(0, 1, 8, 9, 4, 5, 12, 13),
+            HIGH2 = lanes(2, 3, 10, 11, 6, 7, 14, 15),
+            LOW4 = lanes(0, 1, 2, 3, 8, 9, 10, 11),
+            HIGH4 = lanes(4, 5, 6, 7, 12, 13, 14, 15);
 
     /**
      * Eight columns of B stored as rows ({@code b[src + j*cs + p]}) into a packed panel's eight lanes
