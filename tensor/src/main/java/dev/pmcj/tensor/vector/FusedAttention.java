@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Causal grouped-query attention fused per head. Many queries (training, prefill) go by tiles of 64:
  * their scores are a per-thread {@code 64 x S} tile, and the products with keys and values are packed
- * GEMMs; a few queries (decoding) go one at a time through a per-thread row buffer. Nothing of size
+ * GEMMs; a few queries (decoding) go one at a time through a per-thread row buffer, heads of size 8
+ * (stories260K) eight heads at once, one key position's eight scores in one vector. Nothing of size
  * {@code T x S} is materialised. Two-pass softmax (scores first, then max-shifted exponentials);
  * the backward recomputes the probabilities from the saved log-sum-exp. Layouts as in
  * {@link dev.pmcj.tensor.Backend#attention}: q, out {@code [B, T, H, D]}; k, v {@code [B, S, KV, D]};
