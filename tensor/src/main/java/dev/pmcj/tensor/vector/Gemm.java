@@ -19,8 +19,9 @@ import java.util.Arrays;
  * row broadcasts and B loads before its FMAs, so a tile needs {@code MR*3 + MR + 3} vector registers:
  * 3 rows fit AVX2's 16, while 4 rows spilled three accumulators to the stack every step and ran at
  * half the speed (seen in the disassembly and measured: 38 against 80 GFLOP/s on one core).
- * The B micro-panel stays in L1, the A block in L2. Threads split C into disjoint blocks, so no
- * synchronisation is needed beyond the final join. Small products (and matrix-vector shaped ones,
+ * The B micro-panel stays in L1, the A block in L2. One large product shares each packed B block
+ * among the threads (they pack it together, then take row blocks of C); batched ones split C into
+ * disjoint parts that pack their own blocks. Small products (and matrix-vector shaped ones,
  * where packing would cost as much as the arithmetic) take a direct path with no packing.
  */
 final class Gemm {
@@ -31,6 +32,8 @@ final class Gemm {
     static final int KC = 256;
     static final int MC = 32 * MR;
     static final int NC = 96 * NR;
+    /** Rows of C per item of {@link #sharedPacked}: 16 micro-panels, enough items for the counter to balance. */
+    static final int SHARED_ROWS = 16 * MR;
 
     /** At or below this many multiply-adds a product is computed directly, single-threaded. */
     static final long DIRECT_MAX = 64 * 64 * 64;
@@ -78,6 +81,10 @@ final class Gemm {
         long macs = (long) m * n * k;
         boolean direct = macs <= DIRECT_MAX || m <= DIRECT_ROWS || (transB && !transA && m <= DIRECT_DOT_ROWS);
         boolean parallel = macs * batches >= (m > DIRECT_ROWS ? PARALLEL_MIN_ROWS : PARALLEL_MIN);
+        if (!direct && parallel && batches == 1 && m >= 2 * SHARED_ROWS) {
+            sharedPacked(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, n, m, n, k, accumulate);
+            return;
+        }
         // Several parts per thread, so the item counter can rebalance when a core is busy elsewhere:
         // two where each part packs its own blocks, four on the direct path, which packs nothing (32
         // decoding streams ran 5-7% faster than with two, bench/ab); cut the longer side first,
@@ -274,24 +281,58 @@ final class Gemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean overwrite = !accumulate && pc == 0; // the first k-block stores, saving a pass zeroing C
-                packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, s.bp);
+                packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, s.bp, 0);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, s.ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int co = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, c, co, ldc, overwrite);
-                            } else {
-                                kernel(s.ap, ir * kc, s.bp, jr * kc, kc, s.tile, 0, NR, true);
-                                merge(s.tile, mr, nr, c, co, ldc, overwrite);
-                            }
-                        }
-                    }
+                    block(s, s.bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, overwrite);
                 }
+            }
+        }
+    }
+
+    /** C's {@code mc x nc} block (+)= the packed A block in {@code s.ap} times the packed B block {@code bp}. */
+    private static void block(Scratch s, float[] bp, int mc, int nc, int kc, float[] c, int co, int ldc, boolean overwrite) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir), ci = co + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(s.ap, ir * kc, bp, jr * kc, kc, c, ci, ldc, overwrite);
+                } else {
+                    kernel(s.ap, ir * kc, bp, jr * kc, kc, s.tile, 0, NR, true);
+                    merge(s.tile, mr, nr, c, ci, ldc, overwrite);
+                }
+            }
+        }
+    }
+
+    /** The calling thread's B block, shared with the pool's helpers during {@link #sharedPacked}. */
+    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
+
+    /**
+     * One large product on all cores, as BLIS threads it: per (jc, pc) step the threads pack one B
+     * block together, panel by panel, then take row blocks of C, each packing its own rows of A.
+     * Independent parts each packed their own copy of B (a 1024 product packed every B block twice,
+     * 540 KB each, more than a core's L2).
+     */
+    private static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                                     float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        float[] bp = SHARED_B.get();
+        int rowBlocks = ceilDiv(m, SHARED_ROWS);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), j0 = jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), p0 = pc;
+                boolean overwrite = !accumulate && pc == 0;
+                Parallel.forEach(panels, true, jp -> packB(b, bOff + p0 * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc,
+                        Math.min(NR, nc - jp * NR), bp, jp * NR * kc));
+                Parallel.forEach(rowBlocks, true, ib -> {
+                    int i0 = ib * SHARED_ROWS, mc = Math.min(SHARED_ROWS, m - i0);
+                    Scratch s = SCRATCH.get();
+                    packA(a, aOff + i0 * aRs + p0 * aCs, aRs, aCs, mc, kc, s.ap);
+                    block(s, bp, mc, nc, kc, c, cOff + i0 * ldc + j0, ldc, overwrite);
+                });
             }
         }
     }
@@ -371,10 +412,10 @@ final class Gemm {
         return p;
     }
 
-    /** B's {@code kc x nc} block as NR-column micro-panels: {@code bp[jr*kc + p*NR + jj]}, zero-padded columns. */
-    private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp) {
+    /** B's {@code kc x nc} block as NR-column micro-panels from {@code bpOff}: {@code bp[bpOff + jr*kc + p*NR + jj]}, zero-padded columns. */
+    private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc;
             if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     int src = off + p * rs + jr, dst = base + p * NR;
