@@ -11,9 +11,8 @@ import dev.pmcj.bench.quick.TrainStepFigure;
 import java.util.List;
 
 /**
- * The figures behind {@code bench/quick}: one line {@code NAME VALUE UNIT} each, in
- * about three minutes. Figures run in list order; add one by writing a {@link QuickFigure} and
- * appending it here.
+ * The figures behind {@code bench/quick}: one line {@code NAME VALUE UNIT} each, in about three
+ * minutes. Figures run in list order; add one by writing a {@link QuickFigure} and appending it here.
  */
 public final class Quick {
     static final List<QuickFigure> FIGURES = List.of(

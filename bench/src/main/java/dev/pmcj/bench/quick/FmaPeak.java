@@ -4,7 +4,6 @@ import dev.pmcj.tensor.vector.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-
 /**
  * The machine's practical single-precision FMA throughput through the Vector API, on every core at
  * once. Twelve independent accumulator chains per thread keep both FMA pipes busy despite the FMA
@@ -29,14 +28,10 @@ public final class FmaPeak {
      */
     public static double window(double seconds) {
         float[] sink = new float[ITEMS];
-        long begin = System.nanoTime(), end = begin + (long) (seconds * 1e9), rounds = 0;
-        do {
-            Parallel.forEach(ITEMS, true, i -> sink[i] += chains(STEPS));
-            rounds++;
-        } while (System.nanoTime() < end);
-        double elapsed = (System.nanoTime() - begin) / 1e9;
+        double rate = Timing.windowRate(() -> Parallel.forEach(ITEMS, true, i -> sink[i] += chains(STEPS)),
+                ITEMS * 2.0 * CHAINS * S.length() * STEPS, seconds);
         if (Float.isNaN(sink[0])) throw new IllegalStateException("FMA chains diverged");
-        return rounds * ITEMS * 2.0 * CHAINS * S.length() * STEPS / elapsed;
+        return rate;
     }
 
     /** {@code steps} rounds of 12 independent vector FMAs; returns a lane so the work stays live. */

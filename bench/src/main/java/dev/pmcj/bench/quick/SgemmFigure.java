@@ -48,7 +48,7 @@ public final class SgemmFigure implements QuickFigure {
             double peak = 0, rate = 0;
             for (int w = 0; w < WINDOWS; w++) {
                 peak = Math.max(peak, FmaPeak.window(WINDOW_SECONDS));
-                rate = Math.max(rate, Timing.bestRate(product, flops, 0, 1, WINDOW_SECONDS));
+                rate = Math.max(rate, Timing.windowRate(product, flops, WINDOW_SECONDS));
             }
             out.addFirst(new Measurement(PEAK, peak / 1e9, "GFLOP/s"));
             out.add(gflops(n, rate));

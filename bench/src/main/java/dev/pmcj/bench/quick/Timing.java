@@ -15,15 +15,17 @@ public final class Timing {
      */
     public static double bestRate(Runnable action, double workPerCall, double warmupSeconds, int windows,
                                   double windowSeconds) {
-        runFor(action, warmupSeconds);
+        if (warmupSeconds > 0) runFor(action, warmupSeconds);
         double best = 0;
-        for (int w = 0; w < windows; w++) {
-            long start = System.nanoTime();
-            long calls = runFor(action, windowSeconds);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            best = Math.max(best, calls * workPerCall / seconds);
-        }
+        for (int w = 0; w < windows; w++) best = Math.max(best, windowRate(action, workPerCall, windowSeconds));
         return best;
+    }
+
+    /** The rate of one window: {@code action} called for {@code seconds} (at least once), in work units per second. */
+    public static double windowRate(Runnable action, double workPerCall, double seconds) {
+        long start = System.nanoTime();
+        long calls = runFor(action, seconds);
+        return calls * workPerCall / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Runs {@code action} {@code warmup} times untimed, then returns the median of {@code reps} timed calls in ms. */
