@@ -86,8 +86,24 @@ public final class Tape {
         }
     }
 
-    /** A zeroed tensor for an op's output or scratch. */
+    /** A zeroed tensor, for an op that adds into it. */
     public Tensor allocate(Shape shape) {
+        return take(shape, true);
+    }
+
+    /**
+     * A tensor for an op's output that its kernel writes in full before anything reads it: a
+     * recycled buffer skips the zeroing pass (a step's outputs were a tenth of its memory traffic)
+     * and holds whatever the last pass left, or NaN when assertions are enabled, so that a kernel
+     * that leaves an element unwritten fails the tests.
+     */
+    public Tensor allocateOutput(Shape shape) {
+        return take(shape, false);
+    }
+
+    private static final boolean POISON = Tape.class.desiredAssertionStatus();
+
+    private Tensor take(Shape shape, boolean zeroed) {
         if (handedOut == null) return backend.allocate(shape);
         if (passEnded) {
             // Only the last pass's buffers are kept: shapes vary between batches (sequence lengths), and
@@ -101,8 +117,8 @@ public final class Tape {
         Tensor t = same == null ? null : same.poll();
         if (t == null) {
             t = backend.allocate(shape);
-        } else {
-            backend.fill(t, 0f);
+        } else if (zeroed || POISON) {
+            backend.fill(t, zeroed ? 0f : Float.NaN);
         }
         handedOut.add(t);
         return t;
@@ -138,6 +154,22 @@ public final class Tape {
     public Tensor gradOf(Var v) {
         if (v.grad() == null) v.setGrad(allocate(v.shape()));
         return v.grad();
+    }
+
+    /**
+     * Where a backward step puts its contribution to v's gradient. When v has a gradient the step
+     * adds into it ({@code accumulate}); when not, the step writes a new one in full, as an
+     * {@link #allocateOutput} buffer, which saves zeroing it and reading the zeros back.
+     */
+    public GradTarget gradTarget(Var v) {
+        if (v.grad() != null) return new GradTarget(v.grad(), true);
+        Tensor g = allocateOutput(v.shape());
+        v.setGrad(g);
+        return new GradTarget(g, false);
+    }
+
+    /** A gradient to write ({@code accumulate} false) or add into. */
+    public record GradTarget(Tensor tensor, boolean accumulate) {
     }
 
     /** Seeds d(loss)/d(loss) = 1 for a one-element loss and runs every recorded step in reverse. */

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A reusing tape computes what a fresh tape computes, pass after pass, while recycling its buffers. */
 class ReusingTapeTest {
@@ -54,6 +55,61 @@ class ReusingTapeTest {
             assertArrayEquals(w2.grad().toHost(), w.grad().toHost(), 0f, "dw, pass " + pass);
             assertArrayEquals(b2.grad().toHost(), b.grad().toHost(), 0f, "db, pass " + pass);
         }
+    }
+
+    /**
+     * Every op whose output or first gradient skips the zeroing pass ({@link Tape#allocateOutput},
+     * {@link Tape#gradTarget}), pass after pass: recycled buffers hold NaN under the tests'
+     * assertions, so an element a kernel leaves unwritten would show here.
+     */
+    @Property(tries = 10)
+    void everyOpMatchesAFreshTapePassAfterPass(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        Tape reusing = Tape.reusing(be);
+        for (int pass = 0; pass < 3; pass++) {
+            Var[] params = {leaf(rnd, 5, 8), leaf(rnd, 24, 8), leaf(rnd, 24), leaf(rnd, 8), leaf(rnd, 8), leaf(rnd, 8), leaf(rnd, 3, 8)};
+            Var[] copies = new Var[params.length];
+            for (int i = 0; i < params.length; i++) copies[i] = new Var(params[i].value(), true);
+            int[] ids = new int[6];
+            for (int i = 0; i < ids.length; i++) ids[i] = rnd.nextInt(5);
+            Tape fresh = new Tape(be);
+            Var expected = everyOp(fresh, copies, ids);
+            fresh.backward(expected);
+            Var got = everyOp(reusing, params, ids);
+            assertArrayEquals(expected.value().toHost(), got.value().toHost(), 0f, "loss, pass " + pass);
+            reusing.backward(got);
+            for (int i = 0; i < params.length; i++) {
+                assertArrayEquals(copies[i].grad().toHost(), params[i].grad().toHost(), 0f, "param " + i + ", pass " + pass);
+            }
+        }
+    }
+
+    /** A two-stream, three-token attention block and a head touching every op with a skipped zeroing. */
+    private static Var everyOp(Tape t, Var[] p, int[] ids) {
+        Var x = Ops.embedding(t, p[0], ids);                                  // [6, 8]
+        Var h = Ops.layerNorm(t, x, p[3], p[4], 1e-5f);
+        Var qkv = Ops.linear(t, h, p[1], p[2]);                               // [6, 24]
+        int[] pos = {0, 1, 2, 0, 1, 2};
+        Var q = Ops.reshape(t, Ops.rope(t, Ops.reshape(t, Ops.contiguous(t, Ops.slice(t, qkv, 1, 0, 8)), 6, 2, 4), pos, 1e4f), 2, 3, 2, 4);
+        Var k = Ops.reshape(t, Ops.contiguous(t, Ops.slice(t, qkv, 1, 8, 16)), 2, 3, 2, 4);
+        Var v = Ops.reshape(t, Ops.contiguous(t, Ops.slice(t, qkv, 1, 16, 24)), 2, 3, 2, 4);
+        Var a = Ops.reshape(t, Ops.attention(t, q, k, v, pos), 6, 8);
+        Var r = Ops.rmsNorm(t, Ops.add(t, x, a), p[5], 1e-5f);
+        Var scores = Ops.matmul(t, Ops.reshape(t, r, 2, 3, 8), false, Ops.reshape(t, h, 2, 3, 8), true); // [2, 3, 3]
+        Var mixed = Ops.sub(t, Ops.softmax(t, scores), Ops.div(t, Ops.logSoftmax(t, scores), Ops.affine(t, Ops.max(t, scores, -1), 0.5f, 2f)));
+        Var pooled = Ops.mul(t, Ops.mean(t, mixed, 1), Ops.sigmoid(t, Ops.sum(t, mixed, 2)));       // [2, 1, 3] * [2, 3, 1]
+        Var logits = Ops.matmul(t, Ops.reshape(t, pooled, 6, 3), false, p[6], false);             // [6, 8]
+        Var ce = Ops.crossEntropy(t, logits, new int[]{1, -1, 7, 0, 3, 2}, 0.1f);
+        return Ops.add(t, Ops.meanAll(t, ce), Ops.sumAll(t, Ops.geluTanh(t, Ops.concat(t, 0, logits, x))));
+    }
+
+    @Test
+    void recycledOutputBuffersHoldNaNUnderAssertions() {
+        assertTrue(Tape.class.desiredAssertionStatus(), "the tests run with assertions enabled");
+        Tape t = Tape.reusing(be);
+        be.fill(t.allocateOutput(Shape.of(2, 3)), 7f);
+        t.reset();
+        for (float f : t.allocateOutput(Shape.of(2, 3)).toHost()) assertTrue(Float.isNaN(f), "poisoned, got " + f);
     }
 
     @Test

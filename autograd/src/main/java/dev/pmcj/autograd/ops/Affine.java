@@ -12,13 +12,13 @@ public final class Affine {
 
     public static Var apply(Tape t, Var x, float alpha, float beta) {
         Backend be = t.backend();
-        Tensor y = t.allocate(x.shape());
+        Tensor y = t.allocateOutput(x.shape());
         be.affine(x.value().contiguous(), alpha, beta, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
             t.record(out, () -> {
                 if (out.grad() == null) return;
-                Tensor scaled = t.allocate(x.shape());
+                Tensor scaled = t.allocateOutput(x.shape());
                 be.affine(out.grad(), alpha, 0f, scaled);
                 Grads.accumulate(t, x, scaled);
             });

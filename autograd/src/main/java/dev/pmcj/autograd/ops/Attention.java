@@ -24,8 +24,8 @@ public final class Attention {
         Backend be = t.backend();
         int[] pos = qPos.clone(); // the caller may reuse its array before backward runs
         Tensor qv = q.value().contiguous(), kv = k.value().contiguous(), vv = v.value().contiguous();
-        Tensor y = t.allocate(qs);
-        Tensor lse = t.allocate(Shape.of(qs.at(0), qs.at(2), qs.at(1)));
+        Tensor y = t.allocateOutput(qs);
+        Tensor lse = t.allocateOutput(Shape.of(qs.at(0), qs.at(2), qs.at(1)));
         be.attention(qv, kv, vv, pos, y, lse);
         Var out = t.output(y, q, k, v);
         if (t.needsGrad(q, k, v)) {

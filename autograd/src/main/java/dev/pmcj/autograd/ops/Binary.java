@@ -21,25 +21,31 @@ public final class Binary {
                     + " is not differentiable here (only ADD, SUB, MUL, DIV)");
         }
         Backend be = t.backend();
-        Tensor y = t.allocate(BroadcastTo.shapeOf("binary " + op, a.shape(), b.shape()));
+        Tensor y = t.allocateOutput(BroadcastTo.shapeOf("binary " + op, a.shape(), b.shape()));
         be.binary(op, a.value(), b.value(), y);
         Var out = t.output(y, a, b);
         if (t.needsGrad(a, b)) {
             t.record(out, () -> {
                 Tensor dy = out.grad();
                 if (dy == null) return;
-                if (a.requiresGrad()) be.sumTo(localA(t, op, dy, b.value()), t.gradOf(a), true);
-                if (b.requiresGrad()) be.sumTo(localB(t, op, dy, a.value(), b.value(), y), t.gradOf(b), true);
+                if (a.requiresGrad()) sumInto(t, localA(t, op, dy, b.value()), a);
+                if (b.requiresGrad()) sumInto(t, localB(t, op, dy, a.value(), b.value(), y), b);
             });
         }
         return out;
+    }
+
+    /** {@code x.grad += local} summed over x's broadcast axes. */
+    private static void sumInto(Tape t, Tensor local, Var x) {
+        Tape.GradTarget g = t.gradTarget(x);
+        t.backend().sumTo(local, g.tensor(), g.accumulate());
     }
 
     private static Tensor localA(Tape t, BinaryOp op, Tensor dy, Tensor b) {
         return switch (op) {
             case ADD, SUB -> dy;
             case MUL, DIV -> {
-                Tensor g = t.allocate(dy.shape());
+                Tensor g = t.allocateOutput(dy.shape());
                 t.backend().binary(op, dy, b, g);
                 yield g;
             }
@@ -50,7 +56,7 @@ public final class Binary {
     private static Tensor localB(Tape t, BinaryOp op, Tensor dy, Tensor a, Tensor b, Tensor y) {
         if (op == BinaryOp.ADD) return dy;
         Backend be = t.backend();
-        Tensor g = t.allocate(dy.shape());
+        Tensor g = t.allocateOutput(dy.shape());
         switch (op) {
             case SUB -> be.affine(dy, -1f, 0f, g);
             case MUL -> be.binary(BinaryOp.MUL, dy, a, g);

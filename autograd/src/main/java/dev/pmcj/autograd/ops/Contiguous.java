@@ -12,7 +12,7 @@ public final class Contiguous {
     public static Var apply(Tape t, Var x) {
         Tensor xv = x.value();
         if (xv.isContiguous()) return x;
-        Tensor dense = t.allocate(xv.shape()); // staged through the tape, which may reuse a buffer
+        Tensor dense = t.allocateOutput(xv.shape()); // staged through the tape, which may reuse a buffer
         t.backend().copy(xv, dense);
         Var out = t.output(dense, x);
         if (t.needsGrad(x)) {

@@ -21,7 +21,7 @@ public final class CrossEntropy {
         Backend be = t.backend();
         int[] tg = targets.clone(); // the caller may reuse its array before backward runs
         Tensor lv = logits.value().contiguous();
-        Tensor losses = t.allocate(Shape.of(logits.shape().at(0)));
+        Tensor losses = t.allocateOutput(Shape.of(logits.shape().at(0)));
         be.crossEntropy(lv, tg, smoothing, losses);
         Var out = t.output(losses, logits);
         if (t.needsGrad(logits)) {

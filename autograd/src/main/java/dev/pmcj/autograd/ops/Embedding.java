@@ -17,7 +17,7 @@ public final class Embedding {
         }
         Backend be = t.backend();
         int[] rows = ids.clone(); // the caller may reuse its array before backward runs
-        Tensor y = t.allocate(Shape.of(rows.length, table.shape().at(1)));
+        Tensor y = t.allocateOutput(Shape.of(rows.length, table.shape().at(1)));
         be.embedding(table.value().contiguous(), rows, y);
         Var out = t.output(y, table);
         if (t.needsGrad(table)) {

@@ -12,8 +12,9 @@ final class Grads {
 
     /** {@code x.grad += delta}; delta has x's shape but any strides (a view, a broadcast). */
     static void accumulate(Tape t, Var x, Tensor delta) {
-        Tensor g = t.gradOf(x);
-        t.backend().binary(BinaryOp.ADD, g, delta, g);
+        Tape.GradTarget g = t.gradTarget(x);
+        if (g.accumulate()) t.backend().binary(BinaryOp.ADD, g.tensor(), delta, g.tensor());
+        else t.backend().copy(delta, g.tensor());
     }
 
     /**

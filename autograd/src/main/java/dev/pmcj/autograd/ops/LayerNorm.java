@@ -14,8 +14,8 @@ public final class LayerNorm {
     public static Var apply(Tape t, Var x, Var gamma, Var beta, float eps) {
         Backend be = t.backend();
         Tensor xv = x.value().contiguous(), g = gamma.value().contiguous();
-        Tensor y = t.allocate(x.shape());
-        Tensor mean = t.allocate(Shape.of(x.shape().rows())), rstd = t.allocate(Shape.of(x.shape().rows()));
+        Tensor y = t.allocateOutput(x.shape());
+        Tensor mean = t.allocateOutput(Shape.of(x.shape().rows())), rstd = t.allocateOutput(Shape.of(x.shape().rows()));
         be.layerNorm(xv, g, beta == null ? null : beta.value().contiguous(), eps, y, mean, rstd);
         Var out = t.output(y, x, gamma, beta);
         if (t.needsGrad(x, gamma, beta)) {

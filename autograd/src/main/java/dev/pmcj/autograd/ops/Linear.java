@@ -26,7 +26,7 @@ public final class Linear {
         int in = ws.at(1), outDim = ws.at(0);
         Backend be = t.backend();
         Tensor x2 = x.value().reshape(-1, in), w = weight.value().contiguous();
-        Tensor y2 = t.allocate(Shape.of(x2.dim(0), outDim));
+        Tensor y2 = t.allocateOutput(Shape.of(x2.dim(0), outDim));
         be.matmul(x2, false, w, true, y2, false);
         if (bias != null) be.binary(BinaryOp.ADD, y2, bias.value(), y2);
         int[] dims = x.shape().dims();
@@ -36,7 +36,10 @@ public final class Linear {
             t.record(out, () -> {
                 if (out.grad() == null) return;
                 Tensor dy2 = out.grad().reshape(-1, outDim);
-                if (x.requiresGrad()) be.matmul(dy2, false, w, false, t.gradOf(x).reshape(-1, in), true);
+                if (x.requiresGrad()) {
+                    Tape.GradTarget dx = t.gradTarget(x);
+                    be.matmul(dy2, false, w, false, dx.tensor().reshape(-1, in), dx.accumulate());
+                }
                 if (weight.requiresGrad()) be.matmul(dy2, true, x2, false, t.gradOf(weight), true);
                 if (bias != null && bias.requiresGrad()) be.sumTo(dy2, t.gradOf(bias), true);
             });

@@ -26,7 +26,7 @@ public final class MatMul {
         dims[r - 2] = transA ? a.shape().at(r - 1) : a.shape().at(r - 2);
         dims[r - 1] = transB ? b.shape().dim(-2) : b.shape().dim(-1);
         Backend be = t.backend();
-        Tensor c = t.allocate(Shape.of(dims));
+        Tensor c = t.allocateOutput(Shape.of(dims));
         be.matmul(av, transA, bv, transB, c, false);
         Var out = t.output(c, a, b);
         if (t.needsGrad(a, b)) {
@@ -34,12 +34,14 @@ public final class MatMul {
                 Tensor dc = out.grad();
                 if (dc == null) return;
                 if (a.requiresGrad()) {
-                    if (transA) be.matmul(bv, transB, dc, true, t.gradOf(a), true);
-                    else be.matmul(dc, false, bv, !transB, t.gradOf(a), true);
+                    Tape.GradTarget da = t.gradTarget(a);
+                    if (transA) be.matmul(bv, transB, dc, true, da.tensor(), da.accumulate());
+                    else be.matmul(dc, false, bv, !transB, da.tensor(), da.accumulate());
                 }
                 if (b.requiresGrad()) {
-                    if (transB) be.matmul(dc, true, av, transA, t.gradOf(b), true);
-                    else be.matmul(av, !transA, dc, false, t.gradOf(b), true);
+                    Tape.GradTarget db = t.gradTarget(b);
+                    if (transB) be.matmul(dc, true, av, transA, db.tensor(), db.accumulate());
+                    else be.matmul(av, !transA, dc, false, db.tensor(), db.accumulate());
                 }
             });
         }

@@ -21,7 +21,7 @@ public final class Reduce {
         int ax = xs.axis(axis);
         Backend be = t.backend();
         Tensor xv = x.value().contiguous();
-        Tensor y = t.allocate(xs.with(ax, 1));
+        Tensor y = t.allocateOutput(xs.with(ax, 1));
         be.reduce(op, xv, ax, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
@@ -31,7 +31,7 @@ public final class Reduce {
                 Tensor spread = switch (op) {
                     case SUM -> dy;
                     case MEAN -> {
-                        Tensor g = t.allocate(dy.shape());
+                        Tensor g = t.allocateOutput(dy.shape());
                         be.affine(dy, 1f / xs.at(ax), 0f, g);
                         yield g;
                     }
@@ -50,9 +50,9 @@ public final class Reduce {
 
     private static Tensor maxGrad(Tape t, Tensor x, int ax, Tensor y, Tensor dy) {
         Backend be = t.backend();
-        Tensor mask = t.allocate(x.shape());
+        Tensor mask = t.allocateOutput(x.shape());
         be.binary(BinaryOp.EQ, x, y, mask);
-        Tensor ties = t.allocate(y.shape()), share = t.allocate(y.shape());
+        Tensor ties = t.allocateOutput(y.shape()), share = t.allocateOutput(y.shape());
         be.reduce(ReduceOp.SUM, mask, ax, ties);
         be.binary(BinaryOp.DIV, dy, ties, share);
         be.binary(BinaryOp.MUL, mask, share, mask);

@@ -14,8 +14,8 @@ public final class RmsNorm {
     public static Var apply(Tape t, Var x, Var gamma, float eps) {
         Backend be = t.backend();
         Tensor xv = x.value().contiguous(), g = gamma.value().contiguous();
-        Tensor y = t.allocate(x.shape());
-        Tensor rstd = t.allocate(Shape.of(x.shape().rows()));
+        Tensor y = t.allocateOutput(x.shape());
+        Tensor rstd = t.allocateOutput(Shape.of(x.shape().rows()));
         be.rmsNorm(xv, g, eps, y, rstd);
         Var out = t.output(y, x, gamma);
         if (t.needsGrad(x, gamma)) {

@@ -13,7 +13,7 @@ public final class Rope {
     public static Var apply(Tape t, Var x, int[] positions, float theta) {
         Backend be = t.backend();
         int[] pos = positions.clone(); // the caller may reuse its array before backward runs
-        Tensor y = t.allocate(x.shape());
+        Tensor y = t.allocateOutput(x.shape());
         be.rope(x.value().contiguous(), pos, theta, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {

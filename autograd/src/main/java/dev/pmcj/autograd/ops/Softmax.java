@@ -31,7 +31,7 @@ public final class Softmax {
 
     private static Var apply(Tape t, Var x, Forward forward, Backward backward) {
         Backend be = t.backend();
-        Tensor y = t.allocate(x.shape());
+        Tensor y = t.allocateOutput(x.shape());
         forward.run(be, x.value().contiguous(), y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {

@@ -14,7 +14,7 @@ public final class Unary {
     public static Var apply(Tape t, UnaryOp op, Var x) {
         Backend be = t.backend();
         Tensor xv = x.value().contiguous();
-        Tensor y = t.allocate(x.shape());
+        Tensor y = t.allocateOutput(x.shape());
         be.unary(op, xv, y);
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
