@@ -134,8 +134,35 @@ public final class Checks {
         contiguous(op, name, t);
     }
 
+    /** Op names for messages, made once: element-wise kernels run hundreds of times a step. */
+    private static final String[] BINARY_NAMES = names("binary ", BinaryOp.values()),
+            REDUCE_NAMES = names("reduce ", ReduceOp.values()),
+            UNARY_NAMES = names("unary ", UnaryOp.values()),
+            UNARY_BACKWARD_NAMES = names("unaryBackward ", UnaryOp.values());
+
+    /** {@code "binary ADD"} and so on. */
+    public static String name(BinaryOp op) {
+        return BINARY_NAMES[op.ordinal()];
+    }
+
+    /** {@code "unary EXP"} and so on. */
+    public static String name(UnaryOp op) {
+        return UNARY_NAMES[op.ordinal()];
+    }
+
+    /** {@code "unaryBackward EXP"} and so on. */
+    public static String backwardName(UnaryOp op) {
+        return UNARY_BACKWARD_NAMES[op.ordinal()];
+    }
+
+    private static String[] names(String prefix, Enum<?>[] ops) {
+        String[] names = new String[ops.length];
+        for (Enum<?> o : ops) names[o.ordinal()] = prefix + o;
+        return names;
+    }
+
     public static void binary(BinaryOp bop, Tensor a, Tensor b, Tensor out) {
-        String op = "binary " + bop;
+        String op = name(bop);
         contiguous(op, "out", out);
         if (!broadcastsTo(a.shape(), out.shape()) || !broadcastsTo(b.shape(), out.shape())) {
             throw mismatch(op, "a", a, "b", b, "they do not broadcast to out " + out.shape());
@@ -152,7 +179,7 @@ public final class Checks {
 
     /** Returns the normalised axis. */
     public static int reduce(ReduceOp rop, Tensor x, int axis, Tensor out) {
-        String op = "reduce " + rop;
+        String op = REDUCE_NAMES[rop.ordinal()];
         contiguous(op, "x", x);
         contiguous(op, "out", out);
         int a = x.shape().axis(axis);
@@ -212,7 +239,8 @@ public final class Checks {
 
     /** A gradient must have the shape of the value it belongs to. */
     public static void gradient(String op, String name, Tensor value, Tensor grad) {
-        like(op, name, value, "d" + name, grad);
+        // Every backward kernel checks its gradients: the name "d" + name is built for the message only.
+        if (!grad.shape().equals(value.shape()) || !grad.isContiguous()) like(op, name, value, "d" + name, grad);
     }
 
     /** Embedding: table {@code [V, D]}, out {@code [N, D]}, N ids in {@code [0, V)}. */

@@ -81,7 +81,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        String name = "unary " + op;
+        String name = Checks.name(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "out", out);
         Buf xs = buf(name, "x", x), o = buf(name, "out", out);
@@ -91,7 +91,7 @@ public final class ScalarBackend implements Backend {
     /** Computes f'(x) from x in double; y is validated but not needed at this precision. */
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String name = "unaryBackward " + op;
+        String name = Checks.backwardName(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "y", y);
         Checks.like(name, "x", x, "dy", dy);
@@ -102,7 +102,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        String name = "binary " + op;
+        String name = Checks.name(op);
         Checks.binary(op, a, b, out);
         float[] av = toHost(a.broadcastTo(out.shape())), bv = toHost(b.broadcastTo(out.shape()));
         Buf o = buf(name, "out", out);

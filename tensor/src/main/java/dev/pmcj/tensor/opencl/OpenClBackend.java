@@ -232,7 +232,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        String name = "unary " + op;
+        String name = Checks.name(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "out", out);
         launch(name, "unary").i(op.ordinal()).tensor("x", x).tensor("out", out).i(x.size()).items(x.size());
@@ -240,7 +240,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String name = "unaryBackward " + op;
+        String name = Checks.backwardName(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "y", y);
         Checks.like(name, "x", x, "dy", dy);
@@ -251,7 +251,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        String name = "binary " + op;
+        String name = Checks.name(op);
         Checks.binary(op, a, b, out);
         rankAtMost(name, "out", out);
         Tensor av = a.broadcastTo(out.shape()), bv = b.broadcastTo(out.shape());

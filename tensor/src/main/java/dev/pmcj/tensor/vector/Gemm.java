@@ -57,7 +57,7 @@ final class Gemm {
 
     /** Per-thread packing buffers, allocated once per thread and reused. */
     private static final class Scratch {
-        final float[] ap = new float[MC * KC];
+        final float[] ap = new float[MC * KC + L];
         final float[] bp = new float[KC * NC];
         final float[] tile = new float[MR * NR];
     }
@@ -349,15 +349,19 @@ final class Gemm {
                 }
             }
         } else if (rs == 1) {
-            // A transposed (weight gradients, X^T dY): one pass over each p's run of mc values, in
-            // order, rather than MR values per panel from kc rows mc floats apart.
-            int full = mc - mc % MR;
-            for (int p = 0; p < kc; p++) {
-                int src = off + p * cs, dst = p * MR;
-                for (int ir = 0; ir < full; ir += MR, dst += MR * kc) {
-                    for (int ii = 0; ii < MR; ii++) ap[dst + ii] = a[src + ir + ii];
+            // A transposed (weight gradients, X^T dY): a panel's MR values for one p sit together, so
+            // each p is one vector load and store. The store's extra lanes land where the next p (or
+            // panel) is written next; the buffer has L floats of slack for the last one.
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir), base = ir * kc, src = off + ir, p = 0;
+                if (mr == MR) {
+                    for (; p < kc && src + p * cs + L <= a.length; p++) {
+                        FloatVector.fromArray(S, a, src + p * cs).intoArray(ap, base + p * MR);
+                    }
                 }
-                for (int i = full; i < mc; i++) ap[dst + i - full] = a[src + i];
+                for (; p < kc; p++) {
+                    for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + p * cs + ii];
+                }
             }
         } else {
             for (int ir = 0; ir < mc; ir += MR) {

@@ -104,7 +104,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        String name = "unary " + op;
+        String name = Checks.name(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "out", out);
         float[] xs = Checks.host(name, "x", x), o = Checks.host(name, "out", out);
@@ -209,7 +209,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String name = "unaryBackward " + op;
+        String name = Checks.backwardName(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "y", y);
         Checks.like(name, "x", x, "dy", dy);
@@ -236,7 +236,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        String name = "binary " + op;
+        String name = Checks.name(op);
         Checks.binary(op, a, b, out);
         int n = out.size();
         if (!(a.storage() instanceof Storage.Host && b.storage() instanceof Storage.Host
@@ -273,7 +273,7 @@ public final class VectorBackend implements Backend {
             scalar.binary(op, a, b, out);
             return;
         }
-        String name = "binary " + op;
+        String name = Checks.name(op);
         float[] as = Checks.host(name, "a", a), bs = Checks.host(name, "b", b), o = Checks.host(name, "out", out);
         Rows ra = new Rows(a.broadcastTo(out.shape())), rb = new Rows(b.broadcastTo(out.shape()));
         int len = ra.length, oo = out.offset();
