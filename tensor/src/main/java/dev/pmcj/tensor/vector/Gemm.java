@@ -32,7 +32,7 @@ final class Gemm {
     static final int KC = 256;
     static final int MC = 32 * MR;
     static final int NC = 96 * NR;
-    /** Rows of C per item of {@link #sharedPacked}: 16 micro-panels, enough items for the counter to balance. */
+    /** At most this many rows of C per item of {@link #sharedPacked}: 16 micro-panels, enough items for the counter to balance. */
     static final int SHARED_ROWS = 16 * MR;
 
     /** At or below this many multiply-adds a product is computed directly, single-threaded. */
@@ -319,7 +319,10 @@ final class Gemm {
     private static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                                      float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
         float[] bp = SHARED_B.get();
-        int rowBlocks = ceilDiv(m, SHARED_ROWS);
+        // Blocks of near-equal height, a whole number of them per thread: 256 rows as 48-row blocks
+        // left one thread 144 rows and the other 112.
+        int rowPanels = ceilDiv(m, MR), blocks = Parallel.THREADS * ceilDiv(rowPanels, Parallel.THREADS * (SHARED_ROWS / MR));
+        int rows = MR * ceilDiv(rowPanels, blocks), rowBlocks = ceilDiv(m, rows);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), j0 = jc;
             for (int pc = 0; pc < k; pc += KC) {
@@ -328,7 +331,7 @@ final class Gemm {
                 Parallel.forEach(panels, true, jp -> packB(b, bOff + p0 * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc,
                         Math.min(NR, nc - jp * NR), bp, jp * NR * kc));
                 Parallel.forEach(rowBlocks, true, ib -> {
-                    int i0 = ib * SHARED_ROWS, mc = Math.min(SHARED_ROWS, m - i0);
+                    int i0 = ib * rows, mc = Math.min(rows, m - i0);
                     Scratch s = SCRATCH.get();
                     packA(a, aOff + i0 * aRs + p0 * aCs, aRs, aCs, mc, kc, s.ap);
                     block(s, bp, mc, nc, kc, c, cOff + i0 * ldc + j0, ldc, overwrite);
