@@ -147,7 +147,7 @@ public abstract class BackendConformance {
         checkMatmul(new Random(seed), 0, m, k, n, transA, transB, false, accumulate);
     }
 
-    /** Each axis near 1024 in turn (the others small, so the reference stays quick), all transposes. */
+    /** Each axis near 1024 in turn (the others small, so the reference stays quick), and k past 1024 with enough rows for all cores, all transposes. */
     @Example
     void matmulLargeAxes() {
         Random rnd = new Random(1024);
@@ -156,6 +156,7 @@ public abstract class BackendConformance {
             checkMatmul(rnd, 0, 1030, 67, 45, ta, tb, false, false);
             checkMatmul(rnd, 0, 45, 1100, 37, ta, tb, false, true);
             checkMatmul(rnd, 0, 29, 70, 1031, ta, tb, false, false);
+            checkMatmul(rnd, 0, 100, 1100, 40, ta, tb, false, ta); // the shared-B path, k packed in two groups
         }
         checkMatmul(rnd, 3, 130, 1024, 50, false, true, true, false);
     }

@@ -32,6 +32,8 @@ final class Gemm {
     static final int KC = 256;
     static final int MC = 32 * MR;
     static final int NC = 96 * NR;
+    /** How much of k one large product packs at once ({@link #sharedPacked}): four k-blocks. */
+    static final int KG = 4 * KC;
     /** At most this many rows of C per item of {@link #sharedPacked}: 16 micro-panels, enough items for the counter to balance. */
     static final int SHARED_ROWS = 16 * MR;
 
@@ -57,7 +59,7 @@ final class Gemm {
 
     /** Per-thread packing buffers, allocated once per thread and reused. */
     private static final class Scratch {
-        final float[] ap = new float[MC * KC + L];
+        final float[] ap = new float[Math.max(MC * KC, SHARED_ROWS * KG) + L];
         final float[] bp = new float[KC * NC];
         final float[] tile = new float[MR * NR];
     }
@@ -293,28 +295,46 @@ final class Gemm {
 
     /** C's {@code mc x nc} block (+)= the packed A block in {@code s.ap} times the packed B block {@code bp}. */
     private static void block(Scratch s, float[] bp, int mc, int nc, int kc, float[] c, int co, int ldc, boolean overwrite) {
+        blocks(s, 0, bp, 0, 1, kc, mc, nc, c, co, ldc, overwrite);
+    }
+
+    /**
+     * {@link #block} over {@code kBlocks} k-blocks packed one after another ({@code aStride} and
+     * {@code bStride} floats apart; all but the last {@code KC} deep). For each column panel the
+     * k-blocks go innermost, so that the panel's tiles of C are added to while they are still in L1,
+     * rather than fetched again from memory after the whole B block has streamed by.
+     */
+    private static void blocks(Scratch s, int aStride, float[] bp, int bStride, int kBlocks, int lastKc,
+                               int mc, int nc, float[] c, int co, int ldc, boolean overwrite) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir), ci = co + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    kernel(s.ap, ir * kc, bp, jr * kc, kc, c, ci, ldc, overwrite);
-                } else {
-                    kernel(s.ap, ir * kc, bp, jr * kc, kc, s.tile, 0, NR, true);
-                    merge(s.tile, mr, nr, c, ci, ldc, overwrite);
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int kc = kb == kBlocks - 1 ? lastKc : KC;
+                boolean store = overwrite && kb == 0;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir), ci = co + ir * ldc + jr;
+                    int ao = kb * aStride + ir * kc, bo = kb * bStride + jr * kc;
+                    if (mr == MR && nr == NR) {
+                        kernel(s.ap, ao, bp, bo, kc, c, ci, ldc, store);
+                    } else {
+                        kernel(s.ap, ao, bp, bo, kc, s.tile, 0, NR, true);
+                        merge(s.tile, mr, nr, c, ci, ldc, store);
+                    }
                 }
             }
         }
     }
 
-    /** The calling thread's B block, shared with the pool's helpers during {@link #sharedPacked}. */
-    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    /** The calling thread's B blocks, shared with the pool's helpers during {@link #sharedPacked}. */
+    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[KG * NC]);
 
     /**
-     * One large product on all cores, as BLIS threads it: per (jc, pc) step the threads pack one B
-     * block together, panel by panel, then take row blocks of C, each packing its own rows of A.
-     * Independent parts each packed their own copy of B (a 1024 product packed every B block twice,
-     * 540 KB each, more than a core's L2).
+     * One large product on all cores, as BLIS threads it: the threads pack B's blocks together, panel
+     * by panel, then take row blocks of C, each packing its own rows of A. Up to {@link #KG} of k at
+     * a time (four k-blocks) are packed at once, so that a row block adds all their products into a
+     * panel's tiles of C in turn ({@link #blocks}): with one k-block at a time, a 1024 product's C
+     * (4 MB) came back from memory for each of them. Independent parts each packed their own copy of
+     * B (a 1024 product packed every B block twice, 540 KB each, more than a core's L2).
      */
     private static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                                      float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
@@ -324,17 +344,23 @@ final class Gemm {
         int rowPanels = ceilDiv(m, MR), blocks = Parallel.THREADS * ceilDiv(rowPanels, Parallel.THREADS * (SHARED_ROWS / MR));
         int rows = MR * ceilDiv(rowPanels, blocks), rowBlocks = ceilDiv(m, rows);
         for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), j0 = jc;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc), p0 = pc;
-                boolean overwrite = !accumulate && pc == 0;
-                Parallel.forEach(panels, true, jp -> packB(b, bOff + p0 * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc,
-                        Math.min(NR, nc - jp * NR), bp, jp * NR * kc));
+            int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), j0 = jc, bStride = panels * NR * KC;
+            for (int pg = 0; pg < k; pg += KG) {
+                int kBlocks = ceilDiv(Math.min(KG, k - pg), KC), lastKc = Math.min(KG, k - pg) - (kBlocks - 1) * KC, p0 = pg;
+                boolean overwrite = !accumulate && pg == 0;
+                Parallel.forEach(kBlocks * panels, true, item -> {
+                    int kb = item / panels, jp = item % panels, pc = p0 + kb * KC;
+                    packB(b, bOff + pc * bRs + (j0 + jp * NR) * bCs, bRs, bCs, Math.min(KC, k - pc),
+                            Math.min(NR, nc - jp * NR), bp, kb * bStride + jp * NR * Math.min(KC, k - pc));
+                });
                 Parallel.forEach(rowBlocks, true, ib -> {
-                    int i0 = ib * rows, mc = Math.min(rows, m - i0);
+                    int i0 = ib * rows, mc = Math.min(rows, m - i0), aStride = ceilDiv(mc, MR) * MR * KC;
                     Scratch s = SCRATCH.get();
-                    packA(a, aOff + i0 * aRs + p0 * aCs, aRs, aCs, mc, kc, s.ap);
-                    block(s, bp, mc, nc, kc, c, cOff + i0 * ldc + j0, ldc, overwrite);
+                    for (int kb = 0; kb < kBlocks; kb++) {
+                        int pc = p0 + kb * KC;
+                        packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride);
+                    }
+                    blocks(s, aStride, bp, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite);
                 });
             }
         }
@@ -342,10 +368,15 @@ final class Gemm {
 
     /** A's {@code mc x kc} block as MR-row micro-panels: {@code ap[ir*kc + p*MR + ii]}, zero-padded rows. */
     private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap) {
+        packA(a, off, rs, cs, mc, kc, ap, 0);
+    }
+
+    /** {@link #packA} into {@code ap} from {@code apOff}. */
+    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap, int apOff) {
         if (cs == 1) {
             // Rows contiguous: each panel row read in order.
             for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir), base = ir * kc, src = off + ir * rs;
+                int mr = Math.min(MR, mc - ir), base = apOff + ir * kc, src = off + ir * rs;
                 int p = mr == MR && L == 8 ? interleave3(a, src, rs, kc, ap, base) : 0;
                 for (int ii = 0; ii < mr; ii++) {
                     for (int q = p; q < kc; q++) ap[base + q * MR + ii] = a[src + ii * rs + q];
@@ -356,7 +387,7 @@ final class Gemm {
             // each p is one vector load and store. The store's extra lanes land where the next p (or
             // panel) is written next; the buffer has L floats of slack for the last one.
             for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir), base = ir * kc, src = off + ir, p = 0;
+                int mr = Math.min(MR, mc - ir), base = apOff + ir * kc, src = off + ir, p = 0;
                 if (mr == MR) {
                     for (; p < kc && src + p * cs + L <= a.length; p++) {
                         FloatVector.fromArray(S, a, src + p * cs).intoArray(ap, base + p * MR);
@@ -368,7 +399,7 @@ final class Gemm {
             }
         } else {
             for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir), base = ir * kc;
+                int mr = Math.min(MR, mc - ir), base = apOff + ir * kc;
                 for (int p = 0; p < kc; p++) {
                     int src = off + p * cs + ir * rs;
                     for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + ii * rs];
@@ -377,7 +408,7 @@ final class Gemm {
         }
         int filled = mc % MR; // the last panel's missing rows are zeros
         if (filled != 0) {
-            int base = (mc - filled) * kc;
+            int base = apOff + (mc - filled) * kc;
             for (int ii = filled; ii < MR; ii++) {
                 for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = 0f;
             }
