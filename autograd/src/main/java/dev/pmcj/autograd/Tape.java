@@ -17,8 +17,8 @@ import java.util.Set;
  * Records differentiable ops as they run; {@link #backward} replays their backward steps in reverse
  * (execution order is a topological order). Inside a {@link #noGrad()} scope nothing is recorded.
  *
- * <p>A tape made by {@link #reusing} keeps the buffers it allocated and hands them out again, zeroed,
- * to later passes of the same shapes: a training loop that runs one tape step after step then
+ * <p>A tape made by {@link #reusing} keeps the buffers it allocated and hands them out again to later
+ * passes of the same shapes (zeroed by {@link #allocate}, as they are by {@link #allocateOutput}): a training loop that runs one tape step after step then
  * allocates no tensor memory in its steady state. The price is a lifetime rule: the tensors such a
  * tape allocated stay valid only until it allocates again after {@link #backward} or {@link #reset}.
  * It holds at most the buffers of the last pass plus the current one. During {@link #backward} it
