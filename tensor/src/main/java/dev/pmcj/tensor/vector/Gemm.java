@@ -342,7 +342,11 @@ final class Gemm {
         // Blocks of near-equal height, a whole number of them per thread: 256 rows as 48-row blocks
         // left one thread 144 rows and the other 112.
         int rowPanels = ceilDiv(m, MR), blocks = Parallel.THREADS * ceilDiv(rowPanels, Parallel.THREADS * (SHARED_ROWS / MR));
-        int rows = MR * ceilDiv(rowPanels, blocks), rowBlocks = ceilDiv(m, rows);
+        int rows = MR * ceilDiv(rowPanels, blocks);
+        // The last THREADS blocks' rows go as blocks of half the height, so that the thread that
+        // finishes last waits on half a block at most.
+        int tail = Math.max(0, ceilDiv(m, rows) - Parallel.THREADS) * rows, half = MR * ceilDiv(rows, 2 * MR);
+        int rowBlocks = tail / rows + ceilDiv(m - tail, half);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), j0 = jc, bStride = panels * NR * KC;
             for (int pg = 0; pg < k; pg += KG) {
@@ -354,7 +358,8 @@ final class Gemm {
                             Math.min(NR, nc - jp * NR), bp, kb * bStride + jp * NR * Math.min(KC, k - pc));
                 });
                 Parallel.forEach(rowBlocks, true, ib -> {
-                    int i0 = ib * rows, mc = Math.min(rows, m - i0), aStride = ceilDiv(mc, MR) * MR * KC;
+                    int i0 = ib * rows < tail ? ib * rows : tail + (ib - tail / rows) * half;
+                    int mc = Math.min(i0 < tail ? rows : half, m - i0), aStride = ceilDiv(mc, MR) * MR * KC;
                     Scratch s = SCRATCH.get();
                     for (int kb = 0; kb < kBlocks; kb++) {
                         int pc = p0 + kb * KC;

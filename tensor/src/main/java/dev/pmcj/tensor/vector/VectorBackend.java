@@ -75,8 +75,12 @@ public final class VectorBackend implements Backend {
         if (!host || !dst.isContiguous() || !src.shape().equals(dst.shape())) {
             scalar.copy(src, dst); // the specification's error messages
         } else if (src.isContiguous()) {
-            System.arraycopy(Checks.host("copy", "src", src), src.offset(), Checks.host("copy", "dst", dst),
-                    dst.offset(), src.size());
+            float[] s = Checks.host("copy", "src", src), d = Checks.host("copy", "dst", dst);
+            int so = src.offset(), dOff = dst.offset();
+            // In chunks on all cores (one core's loads and stores fall short of the memory bandwidth),
+            // unless the two overlap, which only one forward or backward pass copies correctly.
+            Parallel.forRange(src.size(), src.storage() == dst.storage() ? Math.max(1, src.size()) : GRAIN,
+                    (lo, hi) -> System.arraycopy(s, so + lo, d, dOff + lo, hi - lo));
         } else if (src.storage() == dst.storage()) {
             scalar.copy(src, dst); // a strided view overlapping its destination: copy through a host array
         } else {
@@ -87,7 +91,9 @@ public final class VectorBackend implements Backend {
     @Override
     public void fill(Tensor dst, float value) {
         Checks.contiguous("fill", "dst", dst);
-        Arrays.fill(Checks.host("fill", "dst", dst), dst.offset(), dst.offset() + dst.size(), value);
+        float[] d = Checks.host("fill", "dst", dst);
+        int off = dst.offset();
+        Parallel.forRange(dst.size(), GRAIN, (lo, hi) -> Arrays.fill(d, off + lo, off + hi, value));
     }
 
     // ---- linear algebra ---------------------------------------------------------------------
