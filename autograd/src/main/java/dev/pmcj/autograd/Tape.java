@@ -18,9 +18,10 @@ import java.util.Set;
  * (execution order is a topological order). Inside a {@link #noGrad()} scope nothing is recorded.
  *
  * <p>A tape made by {@link #reusing} keeps the buffers it allocated and hands them out again to later
- * passes of the same shapes (zeroed by {@link #allocate}, as they are by {@link #allocateOutput}): a training loop that runs one tape step after step then
- * allocates no tensor memory in its steady state. The price is a lifetime rule: the tensors such a
- * tape allocated stay valid only until it allocates again after {@link #backward} or {@link #reset}.
+ * passes of the same shapes (zeroed by {@link #allocate}, as they are by {@link #allocateOutput}): a
+ * training loop that runs one tape step after step then allocates no tensor memory in its steady state.
+ * The price is a lifetime rule: the tensors such a tape allocated stay valid only until it allocates
+ * again after {@link #backward} or {@link #reset}.
  * It holds at most the buffers of the last pass plus the current one. During {@link #backward} it
  * also takes back an op output's gradient as soon as that op's step has run (the gradient is dead
  * then; the output's {@link Var#grad()} becomes null), so earlier layers' gradients reuse later

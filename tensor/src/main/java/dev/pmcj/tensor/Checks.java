@@ -145,6 +145,11 @@ public final class Checks {
         return BINARY_NAMES[op.ordinal()];
     }
 
+    /** {@code "reduce SUM"} and so on. */
+    public static String name(ReduceOp op) {
+        return REDUCE_NAMES[op.ordinal()];
+    }
+
     /** {@code "unary EXP"} and so on. */
     public static String name(UnaryOp op) {
         return UNARY_NAMES[op.ordinal()];
@@ -179,7 +184,7 @@ public final class Checks {
 
     /** Returns the normalised axis. */
     public static int reduce(ReduceOp rop, Tensor x, int axis, Tensor out) {
-        String op = REDUCE_NAMES[rop.ordinal()];
+        String op = name(rop);
         contiguous(op, "x", x);
         contiguous(op, "out", out);
         int a = x.shape().axis(axis);

@@ -4,6 +4,7 @@ import dev.pmcj.autograd.Tape;
 import dev.pmcj.autograd.Var;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.BinaryOp;
+import dev.pmcj.tensor.Checks;
 import dev.pmcj.tensor.Tensor;
 
 /**
@@ -21,7 +22,7 @@ public final class Binary {
                     + " is not differentiable here (only ADD, SUB, MUL, DIV)");
         }
         Backend be = t.backend();
-        Tensor y = t.allocateOutput(BroadcastTo.shapeOf("binary " + op, a.shape(), b.shape()));
+        Tensor y = t.allocateOutput(BroadcastTo.shapeOf(Checks.name(op), a.shape(), b.shape()));
         be.binary(op, a.value(), b.value(), y);
         Var out = t.output(y, a, b);
         if (t.needsGrad(a, b)) {

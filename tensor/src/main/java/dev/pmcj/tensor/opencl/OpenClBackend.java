@@ -295,7 +295,7 @@ public final class OpenClBackend implements Backend {
         int outer = 1, inner = 1;
         for (int i = 0; i < a; i++) outer *= dims[i];
         for (int i = a + 1; i < dims.length; i++) inner *= dims[i];
-        launch("reduce " + op, "reduce_axis").i(op.ordinal()).tensor("x", x).tensor("out", out)
+        launch(Checks.name(op), "reduce_axis").i(op.ordinal()).tensor("x", x).tensor("out", out)
                 .i(outer).i(dims[a]).i(inner).items((long) outer * inner);
     }
 

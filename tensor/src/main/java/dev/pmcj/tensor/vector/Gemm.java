@@ -353,9 +353,9 @@ final class Gemm {
                 int kBlocks = ceilDiv(Math.min(KG, k - pg), KC), lastKc = Math.min(KG, k - pg) - (kBlocks - 1) * KC, p0 = pg;
                 boolean overwrite = !accumulate && pg == 0;
                 Parallel.forEach(kBlocks * panels, true, item -> {
-                    int kb = item / panels, jp = item % panels, pc = p0 + kb * KC;
-                    packB(b, bOff + pc * bRs + (j0 + jp * NR) * bCs, bRs, bCs, Math.min(KC, k - pc),
-                            Math.min(NR, nc - jp * NR), bp, kb * bStride + jp * NR * Math.min(KC, k - pc));
+                    int kb = item / panels, jp = item % panels, pc = p0 + kb * KC, kc = Math.min(KC, k - pc);
+                    packB(b, bOff + pc * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - jp * NR), bp,
+                            kb * bStride + jp * NR * kc);
                 });
                 Parallel.forEach(rowBlocks, true, ib -> {
                     int i0 = ib * rows < tail ? ib * rows : tail + (ib - tail / rows) * half;

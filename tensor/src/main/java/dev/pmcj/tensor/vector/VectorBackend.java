@@ -371,8 +371,8 @@ public final class VectorBackend implements Backend {
         float[] xs = Checks.host("sumTo", "x", x), o = Checks.host("sumTo", "out", out);
         int xo = x.offset(), oo = out.offset(), rows = n / period;
         // Two column blocks per core, so that each row is read in long runs (a bias gradient's 1024
-        // rows were read 128 bytes at a time, 3x slower); rows stream through in order and add into out, the
-        // first one copied rather than added to zeros when not accumulating.
+        // rows were read 128 bytes at a time, 3x slower); rows stream through in order and add into
+        // out, the first one copied rather than added to zeros when not accumulating.
         int grain = (Math.ceilDiv(period, 2 * Parallel.THREADS) + L - 1) / L * L;
         Parallel.forRange(period, n >= GRAIN ? grain : period, (lo, hi) -> {
             if (!accumulate && rows == 0) Arrays.fill(o, oo + lo, oo + hi, 0f);
