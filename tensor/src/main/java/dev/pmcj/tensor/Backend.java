@@ -55,6 +55,27 @@ public interface Backend {
      */
     void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate);
 
+    /**
+     * {@code weight} ({@code [N, K]}) laid out for repeated products {@code x weight^T}. This default
+     * keeps a contiguous copy; a backend whose products pack their operands packs it here, once.
+     */
+    default PackedWeight packWeight(Tensor weight) {
+        Checks.rank("packWeight", "weight", weight, 2);
+        Tensor copy = allocate(weight.shape());
+        copy(weight, copy);
+        return new CopiedWeight(this, copy);
+    }
+
+    /**
+     * {@code c (+)= a @ w^T}, the product {@link #matmul} gives with {@code transB} and the weight
+     * {@code w} was packed from: a {@code [..., K]}, c {@code [..., N]} with a's leading axes.
+     */
+    default void matmul(Tensor a, PackedWeight w, Tensor c, boolean accumulate) {
+        Tensor copy = PackedWeight.of(this, w, CopiedWeight.class).copy();
+        int rows = Checks.matmul(a, w, c);
+        matmul(a.reshape(rows, copy.dim(1)), false, copy, true, c.reshape(rows, copy.dim(0)), accumulate);
+    }
+
     // ---- element-wise -----------------------------------------------------------------------
 
     void unary(UnaryOp op, Tensor x, Tensor out);

@@ -115,6 +115,30 @@ public final class Checks {
         return new MatmulDims(Math.toIntExact(batch), m, ka, n, shared);
     }
 
+    /**
+     * A {@link Backend#matmul(Tensor, PackedWeight, Tensor, boolean)} call, {@code a [..., K]} times
+     * a packed {@code [N, K]}; returns the rows (the product of a's leading axes).
+     */
+    public static int matmul(Tensor a, PackedWeight w, Tensor c) {
+        String op = "matmul";
+        contiguous(op, "a", a);
+        contiguous(op, "c", c);
+        int n = w.shape().dim(0), k = w.shape().dim(1);
+        if (a.rank() < 1 || a.dim(-1) != k) {
+            throw new IllegalArgumentException(op + ": a " + a.shape() + " and packed weight " + w.shape()
+                    + ": a's last axis must be " + k);
+        }
+        int[] expected = a.shape().dims().clone();
+        expected[expected.length - 1] = n;
+        if (!c.shape().equals(new Shape(expected))) {
+            throw new IllegalArgumentException(op + ": a " + a.shape() + " and packed weight " + w.shape() + ": c is "
+                    + c.shape() + ", expected " + new Shape(expected));
+        }
+        int rows = 1;
+        for (int i = 0; i < a.rank() - 1; i++) rows *= a.dim(i);
+        return rows;
+    }
+
     /** Whether the axes before the last two agree; compared in place, as this runs on every matmul. */
     private static boolean sameBatch(Tensor x, Tensor y) {
         if (x.rank() != y.rank()) return false;

@@ -161,6 +161,47 @@ public abstract class BackendConformance {
         checkMatmul(rnd, 3, 130, 1024, 50, false, true, true, false);
     }
 
+    /**
+     * Products with a packed weight against the reference's {@code a W^T}: rows from one to past a
+     * cache block, k past one k-block, n off the panel width; leading axes on a; and the packed
+     * weight is a snapshot, unchanged by a later write to W.
+     */
+    @Property(tries = 40)
+    void matmulPackedWeight(@ForAll @IntRange(min = 0, max = 2) int lead, @ForAll @IntRange(min = 1, max = 110) int m,
+                            @ForAll @IntRange(min = 0, max = 600) int k, @ForAll @IntRange(min = 1, max = 130) int n,
+                            @ForAll boolean accumulate, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        int[] rows = lead == 0 ? new int[]{m} : new int[]{lead, m};
+        Twin a = random(rnd, concat(rows, new int[]{k})), w = random(rnd, n, k), c = random(rnd, concat(rows, new int[]{n}));
+        PackedWeight packed = candidate().packWeight(w.c);
+        candidate().fill(w.c, Float.NaN);
+        both(r -> {
+            if (r) reference.matmul(pick(a, r), false, w.r, true, pick(c, r), accumulate);
+            else candidate().matmul(pick(a, r), packed, pick(c, r), accumulate);
+        });
+        assertClose("matmul with a packed weight, accumulate=" + accumulate + " rows=" + Arrays.toString(rows) + " k=" + k
+                + " n=" + n, c, matmulTolerance(k), 1e-5);
+    }
+
+    @Example
+    void packedWeightMismatchesAreNamed() {
+        PackedWeight w = candidate().packWeight(candidate().allocate(Shape.of(5, 3)));
+        Tensor c = candidate().allocate(Shape.of(2, 5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> candidate().matmul(candidate().allocate(Shape.of(2, 4)), w, c, false));
+        assertEquals("matmul: a [2, 4] and packed weight [5, 3]: a's last axis must be 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> candidate().matmul(candidate().allocate(Shape.of(2, 3)), w, candidate().allocate(Shape.of(2, 4)), false));
+        assertEquals("matmul: a [2, 3] and packed weight [5, 3]: c is [2, 4], expected [2, 5]", e.getMessage());
+        PackedWeight foreign = reference.packWeight(reference.allocate(Shape.of(5, 3)));
+        if (candidate() != reference) {
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> candidate().matmul(candidate().allocate(Shape.of(2, 3)), foreign, c, false));
+            assertEquals("matmul: weight [5, 3] was packed by " + reference.name() + ", not by " + candidate().name(),
+                    e.getMessage());
+        }
+    }
+
     // ---- element-wise ------------------------------------------------------------------------------
 
     /** Inputs inside each function's domain, away from poles and kinks where float rounding flips a branch. */

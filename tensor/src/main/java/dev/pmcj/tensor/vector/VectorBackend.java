@@ -3,6 +3,7 @@ package dev.pmcj.tensor.vector;
 import dev.pmcj.tensor.AdamWParams;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.HostTensors;
+import dev.pmcj.tensor.PackedWeight;
 import dev.pmcj.tensor.BinaryOp;
 import dev.pmcj.tensor.Checks;
 import dev.pmcj.tensor.ReduceOp;
@@ -104,6 +105,26 @@ public final class VectorBackend implements Backend {
         Gemm.matmul(Checks.host("matmul", "a", a), a.offset(), d.m() * d.k(), transA,
                 Checks.host("matmul", "b", b), b.offset(), d.sharedB() ? 0 : d.k() * d.n(), transB,
                 Checks.host("matmul", "c", c), c.offset(), d.batch(), d.m(), d.n(), d.k(), accumulate);
+    }
+
+    /** The weight as {@link Gemm}'s packed B panels ({@link Gemm#packTransposed}), packed once. */
+    private record Panels(Backend backend, Shape shape, float[] panels) implements PackedWeight {
+    }
+
+    @Override
+    public PackedWeight packWeight(Tensor weight) {
+        Checks.rank("packWeight", "weight", weight, 2);
+        Checks.contiguous("packWeight", "weight", weight);
+        return new Panels(this, weight.shape(), Gemm.packTransposed(Checks.host("packWeight", "weight", weight),
+                weight.offset(), weight.dim(0), weight.dim(1)));
+    }
+
+    @Override
+    public void matmul(Tensor a, PackedWeight w, Tensor c, boolean accumulate) {
+        Panels p = PackedWeight.of(this, w, Panels.class);
+        int m = Checks.matmul(a, w, c);
+        Gemm.timesPacked(Checks.host("matmul", "a", a), a.offset(), p.panels, Checks.host("matmul", "c", c), c.offset(),
+                m, w.shape().dim(0), w.shape().dim(1), accumulate);
     }
 
     // ---- element-wise -----------------------------------------------------------------------

@@ -3,24 +3,36 @@ package dev.pmcj.transformer.inference;
 import dev.pmcj.autograd.ParameterStore;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.BinaryOp;
+import dev.pmcj.tensor.PackedWeight;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Tensor;
 import dev.pmcj.tensor.UnaryOp;
 import dev.pmcj.transformer.model.Decoder;
 import dev.pmcj.transformer.model.ModelConfig;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 /**
  * The decoder's forward without a tape, over a {@link KvCache} and scratch buffers allocated once
  * ({@code rows} rows each). Mirrors {@code model.AttentionBlock} and {@code model.MlpBlock}; the
  * tests hold the two paths to the same logits. Residual projections accumulate straight into the
- * hidden state ({@code matmul(..., accumulate)}).
+ * hidden state ({@code matmul(..., accumulate)}). A batch of streams multiplies its weights as the
+ * backend packed them once ({@link Backend#packWeight}); one stream's matrix-vector products do not
+ * gain from packing, and a large model's weights are not held twice.
  */
 final class CachedDecoder {
+    /** From this many streams the weights are packed. */
+    static final int PACK_MIN_STREAMS = 4;
+    /** Weights up to this many floats (256 MB) are packed; beyond, their products are large enough without. */
+    static final long PACK_MAX_FLOATS = 1L << 26;
     private final Backend b;
     private final ModelConfig c;
     private final boolean gpt2;
     private final Tensor tokEmb, posEmb, normF, normFBias, head;
     private final LayerWeights[] layers;
+    /** The weights as packed for this session, by identity; empty when it does not pack. */
+    private final Map<Tensor, PackedWeight> packed = new IdentityHashMap<>();
     /** Scratch, {@code [rows, ...]}; a call on n rows uses views of the first n. */
     private final Tensor x, h, q, k, v, att, lse, hidden, act, mean, rstd, logits;
     /** Views of the scratch for the last call's shape. */
@@ -38,6 +50,14 @@ final class CachedDecoder {
         head = c.tiedHead() ? tokEmb : p.value("head.weight");
         layers = new LayerWeights[c.layers()];
         for (int l = 0; l < layers.length; l++) layers[l] = LayerWeights.of(p, c, l);
+        if (maxStreams >= PACK_MIN_STREAMS && p.size() <= PACK_MAX_FLOATS) {
+            for (LayerWeights w : layers) {
+                for (Tensor m : new Tensor[] {w.q(), w.k(), w.v(), w.proj(), w.fc(), w.up(), w.down()}) {
+                    if (m != null) packed.put(m, b.packWeight(m));
+                }
+            }
+            packed.put(head, b.packWeight(head));
+        }
         x = b.allocate(Shape.of(rows, c.dim()));
         h = b.allocate(Shape.of(rows, c.dim()));
         q = b.allocate(Shape.of(rows, c.dim()));
@@ -69,7 +89,7 @@ final class CachedDecoder {
             mlp(layers[l], r);
         }
         norm(r.last, normF, normFBias, r.lastNormed, r.lastMean, r.lastRstd);
-        b.matmul(r.lastNormed, false, head, true, r.logits, false);
+        product(r.lastNormed, head, r.logits, false);
         return r.logits;
     }
 
@@ -140,14 +160,21 @@ final class CachedDecoder {
 
     /** {@code out = in W^T (+ bias)}. */
     private void linear(Tensor in, Tensor weight, Tensor bias, Tensor out) {
-        b.matmul(in, false, weight, true, out, false);
+        product(in, weight, out, false);
         if (bias != null) b.binary(BinaryOp.ADD, out, bias, out);
     }
 
     /** {@code xs += in W^T (+ bias)}: a projection back into the residual stream. */
     private void residual(Tensor in, Tensor weight, Tensor bias, Tensor xs) {
-        b.matmul(in, false, weight, true, xs, true);
+        product(in, weight, xs, true);
         if (bias != null) b.binary(BinaryOp.ADD, xs, bias, xs);
+    }
+
+    /** {@code out (+)= in W^T}, with W as packed when this session packs. */
+    private void product(Tensor in, Tensor weight, Tensor out, boolean accumulate) {
+        PackedWeight w = packed.get(weight);
+        if (w != null) b.matmul(in, w, out, accumulate);
+        else b.matmul(in, false, weight, true, out, accumulate);
     }
 
     private static Tensor rows(Tensor buffer, int n) {

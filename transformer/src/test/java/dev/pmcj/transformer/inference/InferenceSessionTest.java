@@ -93,6 +93,27 @@ class InferenceSessionTest {
         }
     }
 
+    /**
+     * The fast backend's packed weights (a session of {@link CachedDecoder#PACK_MIN_STREAMS} streams
+     * packs them): a prefill's logits against the uncached forward, and batched greedy streams
+     * against each alone in an unpacked one-stream session.
+     */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void packedWeightsGiveTheUnpackedResults(ModelConfig c) {
+        Decoder model = TinyModels.random(c, Backends.cpu(), 21, 0.4f);
+        List<int[]> prompts = List.of(new int[]{3, 7, 1, 4, 4, 9}, new int[]{2}, new int[]{5, 6}, new int[]{8, 1, 2});
+        SamplingConfig cfg = SamplingConfig.greedy(8);
+        try (InferenceSession packed = new InferenceSession(model, CachedDecoder.PACK_MIN_STREAMS, 16);
+             InferenceSession single = new InferenceSession(model, 1, 16)) {
+            assertArrayEquals(uncachedLogits(model, prompts.getFirst()), packed.nextTokenLogits(prompts.getFirst()), 1e-4f);
+            List<int[]> together = packed.generate(prompts, cfg);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertArrayEquals(single.generate(List.of(prompts.get(i)), cfg).getFirst(), together.get(i), "prompt " + i);
+            }
+        }
+    }
+
     @Test
     void samplingDoesNotDependOnBatchComposition() {
         Decoder model = model(TinyModels.LLAMA);
