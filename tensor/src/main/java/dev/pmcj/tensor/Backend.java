@@ -20,6 +20,15 @@ public interface Backend {
 
     String name();
 
+    /**
+     * How many threads may call this backend at once, each on tensors of its own: a caller with that
+     * many independent parts of work (groups of decoding streams) may run them side by side. One,
+     * unless a backend says otherwise.
+     */
+    default int concurrency() {
+        return 1;
+    }
+
     // ---- memory and transfers -------------------------------------------------------------
 
     /** A new zero-filled contiguous tensor. */

@@ -42,6 +42,12 @@ public final class VectorBackend implements Backend {
         return "cpu";
     }
 
+    /** Its kernels keep their scratch per thread, and a kernel called inside another thread's job runs serially. */
+    @Override
+    public int concurrency() {
+        return Parallel.THREADS;
+    }
+
     // ---- memory and transfers -------------------------------------------------------------
 
     @Override

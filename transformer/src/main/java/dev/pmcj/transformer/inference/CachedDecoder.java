@@ -26,38 +26,60 @@ final class CachedDecoder {
     static final int PACK_MIN_STREAMS = 4;
     /** Weights up to this many floats (256 MB) are packed; beyond, their products are large enough without. */
     static final long PACK_MAX_FLOATS = 1L << 26;
+    private final Decoder model;
     private final Backend b;
     private final ModelConfig c;
     private final boolean gpt2;
-    private final Tensor tokEmb, posEmb, normF, normFBias, head;
-    private final LayerWeights[] layers;
-    /** The weights as packed for this session, by identity; empty when it does not pack. */
-    private final Map<Tensor, PackedWeight> packed = new IdentityHashMap<>();
+    private final Weights w;
     /** Scratch, {@code [rows, ...]}; a call on n rows uses views of the first n. */
     private final Tensor x, h, q, k, v, att, lse, hidden, act, mean, rstd, logits;
     /** Views of the scratch for the last call's shape. */
     private Views views;
 
+    /**
+     * The parameter views a forward reads, and the weights as packed for a batch ({@link #product}:
+     * by identity; empty when not packing). Immutable, so decoders of one session share them.
+     */
+    private record Weights(Tensor tokEmb, Tensor posEmb, Tensor normF, Tensor normFBias, Tensor head,
+                           LayerWeights[] layers, Map<Tensor, PackedWeight> packed) {
+        static Weights of(Decoder model, int maxStreams) {
+            ParameterStore p = model.parameters();
+            ModelConfig c = model.config();
+            boolean gpt2 = c.family() == ModelConfig.Family.GPT2;
+            Tensor tokEmb = p.value("tok_emb.weight");
+            Tensor head = c.tiedHead() ? tokEmb : p.value("head.weight");
+            LayerWeights[] layers = new LayerWeights[c.layers()];
+            for (int l = 0; l < layers.length; l++) layers[l] = LayerWeights.of(p, c, l);
+            Map<Tensor, PackedWeight> packed = new IdentityHashMap<>();
+            if (maxStreams >= PACK_MIN_STREAMS && p.size() <= PACK_MAX_FLOATS) {
+                for (LayerWeights lw : layers) {
+                    for (Tensor m : new Tensor[] {lw.q(), lw.k(), lw.v(), lw.proj(), lw.fc(), lw.up(), lw.down()}) {
+                        if (m != null) packed.put(m, p.backend().packWeight(m));
+                    }
+                }
+                packed.put(head, p.backend().packWeight(head));
+            }
+            return new Weights(tokEmb, gpt2 ? p.value("pos_emb.weight") : null, p.value("ln_f.weight"),
+                    gpt2 ? p.value("ln_f.bias") : null, head, layers, packed);
+        }
+    }
+
+    /** A decoder for up to {@code maxStreams} streams, packing the weights where a batch gains. */
     CachedDecoder(Decoder model, int rows, int maxStreams) {
-        ParameterStore p = model.parameters();
-        b = p.backend();
+        this(model, Weights.of(model, maxStreams), rows, maxStreams);
+    }
+
+    /** Another decoder of {@code shared}'s model and weights, with scratch of its own (a group of a batch). */
+    CachedDecoder(CachedDecoder shared, int rows, int maxStreams) {
+        this(shared.model, shared.w, rows, maxStreams);
+    }
+
+    private CachedDecoder(Decoder model, Weights w, int rows, int maxStreams) {
+        this.model = model;
+        this.w = w;
+        b = model.parameters().backend();
         c = model.config();
         gpt2 = c.family() == ModelConfig.Family.GPT2;
-        tokEmb = p.value("tok_emb.weight");
-        posEmb = gpt2 ? p.value("pos_emb.weight") : null;
-        normF = p.value("ln_f.weight");
-        normFBias = gpt2 ? p.value("ln_f.bias") : null;
-        head = c.tiedHead() ? tokEmb : p.value("head.weight");
-        layers = new LayerWeights[c.layers()];
-        for (int l = 0; l < layers.length; l++) layers[l] = LayerWeights.of(p, c, l);
-        if (maxStreams >= PACK_MIN_STREAMS && p.size() <= PACK_MAX_FLOATS) {
-            for (LayerWeights w : layers) {
-                for (Tensor m : new Tensor[] {w.q(), w.k(), w.v(), w.proj(), w.fc(), w.up(), w.down()}) {
-                    if (m != null) packed.put(m, b.packWeight(m));
-                }
-            }
-            packed.put(head, b.packWeight(head));
-        }
         x = b.allocate(Shape.of(rows, c.dim()));
         h = b.allocate(Shape.of(rows, c.dim()));
         q = b.allocate(Shape.of(rows, c.dim()));
@@ -79,26 +101,26 @@ final class CachedDecoder {
      */
     Tensor forward(KvCache cache, int firstSlot, int streams, int len, int[] tokens, int[] positions) {
         Views r = views(streams, len);
-        b.embedding(tokEmb, tokens, r.x);
+        b.embedding(w.tokEmb(), tokens, r.x);
         if (gpt2) {
-            b.embedding(posEmb, positions, r.h);
+            b.embedding(w.posEmb(), positions, r.h);
             b.binary(BinaryOp.ADD, r.x, r.h, r.x);
         }
-        for (int l = 0; l < layers.length; l++) {
+        for (int l = 0; l < w.layers().length; l++) {
             attention(l, r, cache, firstSlot, positions);
-            mlp(layers[l], r);
+            mlp(w.layers()[l], r);
         }
-        norm(r.last, normF, normFBias, r.lastNormed, r.lastMean, r.lastRstd);
-        product(r.lastNormed, head, r.logits, false);
+        norm(r.last, w.normF(), w.normFBias(), r.lastNormed, r.lastMean, r.lastRstd);
+        product(r.lastNormed, w.head(), r.logits, false);
         return r.logits;
     }
 
     private void attention(int layer, Views r, KvCache cache, int firstSlot, int[] positions) {
-        LayerWeights w = layers[layer];
-        norm(r.x, w.ln1(), w.ln1Bias(), r.h, r.mean, r.rstd);
-        linear(r.h, w.q(), w.qBias(), r.q);
-        linear(r.h, w.k(), w.kBias(), r.k);
-        linear(r.h, w.v(), w.vBias(), r.v);
+        LayerWeights lw = w.layers()[layer];
+        norm(r.x, lw.ln1(), lw.ln1Bias(), r.h, r.mean, r.rstd);
+        linear(r.h, lw.q(), lw.qBias(), r.q);
+        linear(r.h, lw.k(), lw.kBias(), r.k);
+        linear(r.h, lw.v(), lw.vBias(), r.v);
         if (!gpt2) {
             b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
             b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
@@ -108,20 +130,20 @@ final class CachedDecoder {
         }
         b.attention(r.q4, cache.keys(layer, firstSlot, firstSlot + r.streams),
                 cache.values(layer, firstSlot, firstSlot + r.streams), positions, r.att4, r.lse);
-        residual(r.att, w.proj(), w.projBias(), r.x);
+        residual(r.att, lw.proj(), lw.projBias(), r.x);
     }
 
-    private void mlp(LayerWeights w, Views r) {
-        norm(r.x, w.ln2(), w.ln2Bias(), r.h, r.mean, r.rstd);
-        linear(r.h, w.fc(), w.fcBias(), r.hidden);
+    private void mlp(LayerWeights lw, Views r) {
+        norm(r.x, lw.ln2(), lw.ln2Bias(), r.h, r.mean, r.rstd);
+        linear(r.h, lw.fc(), lw.fcBias(), r.hidden);
         if (gpt2) {
             b.unary(UnaryOp.GELU_TANH, r.hidden, r.act);
         } else {
             b.unary(UnaryOp.SILU, r.hidden, r.act);
-            linear(r.h, w.up(), null, r.hidden);
+            linear(r.h, lw.up(), null, r.hidden);
             b.binary(BinaryOp.MUL, r.act, r.hidden, r.act);
         }
-        residual(r.act, w.down(), w.downBias(), r.x);
+        residual(r.act, lw.down(), lw.downBias(), r.x);
     }
 
     /**
@@ -172,8 +194,8 @@ final class CachedDecoder {
 
     /** {@code out (+)= in W^T}, with W as packed when this session packs. */
     private void product(Tensor in, Tensor weight, Tensor out, boolean accumulate) {
-        PackedWeight w = packed.get(weight);
-        if (w != null) b.matmul(in, w, out, accumulate);
+        PackedWeight pw = w.packed().get(weight);
+        if (pw != null) b.matmul(in, pw, out, accumulate);
         else b.matmul(in, false, weight, true, out, accumulate);
     }
 

@@ -14,16 +14,22 @@ import java.util.SplittableRandom;
  * Generation with a KV cache and no tape. Prompts are processed as a batch of up to
  * {@code maxStreams} streams: each prompt is prefilled into its own cache slot, then every unfinished
  * stream advances one token per step as one {@code [streams, 1]} forward, each at its own position.
- * Finished streams hand their slot to the last active one, so the batch stays dense. Buffers are
- * allocated once, here; each step moves only the sampled rows' logits to the host.
+ * Finished streams hand their slot to the last active one, so the batch stays dense. On a backend
+ * that takes calls from several threads at once ({@link Backend#concurrency}), a large batch
+ * steps as that many groups of streams side by side, each through a decoder of its own, sampling
+ * included: one hand-off a step instead of one in each of its kernels. Buffers are allocated once,
+ * here; each step moves only the sampled rows' logits to the host.
  */
 public final class InferenceSession implements AutoCloseable {
     /** Below this many streams a step's sampling stays on the calling thread. */
     private static final int PARALLEL_SAMPLING_MIN = 4;
+    /** At least this many streams in each group of a step that runs as groups side by side. */
+    private static final int GROUP_MIN_STREAMS = 8;
     private final Decoder model;
     private final int maxStreams, maxLength;
     private final KvCache cache;
-    private final CachedDecoder forward;
+    /** {@code groups[0]} runs prefills and ungrouped steps; the others exist where steps run as groups. */
+    private final CachedDecoder[] groups;
     private final Backend backend;
     /** Host copies of a step's (or a prefill's) logits, one row per slot, and the tokens sampled from them. */
     private final float[][] rows;
@@ -41,7 +47,11 @@ public final class InferenceSession implements AutoCloseable {
         this.maxLength = maxLength;
         this.backend = model.parameters().backend();
         this.cache = new KvCache(backend, model.config(), maxStreams, maxLength);
-        this.forward = new CachedDecoder(model, Math.max(maxStreams, maxLength), maxStreams);
+        int count = Math.max(1, Math.min(backend.concurrency(), maxStreams / GROUP_MIN_STREAMS));
+        this.groups = new CachedDecoder[count];
+        groups[0] = new CachedDecoder(model, Math.max(maxStreams, maxLength), maxStreams);
+        int perGroup = (maxStreams + count - 1) / count;
+        for (int g = 1; g < count; g++) groups[g] = new CachedDecoder(groups[0], perGroup, perGroup);
         this.rows = new float[maxStreams][model.config().vocab()];
         this.picks = new int[maxStreams];
     }
@@ -104,18 +114,37 @@ public final class InferenceSession implements AutoCloseable {
                 tokens[slot] = bySlot[slot].generated[bySlot[slot].count - 1];
                 positions[slot] = bySlot[slot].length - 1;
             }
-            Tensor logits = forward.forward(cache, 0, active, 1, Arrays.copyOf(tokens, active), Arrays.copyOf(positions, active));
-            for (int slot = 0; slot < active; slot++) backend.toHost(logits.slice(0, slot, slot + 1), rows[slot]);
-            // Each stream draws from its own generator, so sampling the streams on all cores picks
-            // the same tokens as one after another (top-p over 32 rows was a quarter of a step).
-            Parallel.forEach(active, active >= PARALLEL_SAMPLING_MIN,
-                    slot -> picks[slot] = Sampler.sample(rows[slot], cfg, bySlot[slot].rng));
+            step(active, tokens, positions, bySlot, cfg);
             for (int slot = 0; slot < active; slot++) done[slot] = !accept(bySlot[slot], picks[slot], cfg);
             active = compact(bySlot, done, active);
         }
         List<int[]> out = new ArrayList<>(streams.size());
         for (Stream s : streams) out.add(Arrays.copyOf(s.generated, s.count));
         return out;
+    }
+
+    /** One token for each of the {@code active} streams into {@code picks}: as groups side by side where the batch is large enough. */
+    private void step(int active, int[] tokens, int[] positions, Stream[] bySlot, SamplingConfig cfg) {
+        int count = Math.min(groups.length, active / GROUP_MIN_STREAMS);
+        if (count <= 1) {
+            Tensor logits = groups[0].forward(cache, 0, active, 1, Arrays.copyOf(tokens, active), Arrays.copyOf(positions, active));
+            for (int slot = 0; slot < active; slot++) backend.toHost(logits.slice(0, slot, slot + 1), rows[slot]);
+            // Each stream draws from its own generator, so sampling the streams on all cores picks
+            // the same tokens as one after another (top-p over 32 rows was a quarter of a step).
+            Parallel.forEach(active, active >= PARALLEL_SAMPLING_MIN,
+                    slot -> picks[slot] = Sampler.sample(rows[slot], cfg, bySlot[slot].rng));
+            return;
+        }
+        // A stream's logits do not depend on the rows beside it, so grouping changes no token.
+        Parallel.forEach(count, true, g -> {
+            int from = g * active / count, to = (g + 1) * active / count;
+            Tensor logits = groups[g].forward(cache, from, to - from, 1, Arrays.copyOfRange(tokens, from, to),
+                    Arrays.copyOfRange(positions, from, to));
+            for (int slot = from; slot < to; slot++) {
+                backend.toHost(logits.slice(0, slot - from, slot - from + 1), rows[slot]);
+                picks[slot] = Sampler.sample(rows[slot], cfg, bySlot[slot].rng);
+            }
+        });
     }
 
     /** Records a sampled token; false when the stream is finished (EOS, budget or length spent). */
@@ -148,7 +177,7 @@ public final class InferenceSession implements AutoCloseable {
     private float[] prefill(int slot, int[] prompt) {
         int[] positions = new int[prompt.length];
         Arrays.setAll(positions, i -> i);
-        backend.toHost(forward.forward(cache, slot, 1, prompt.length, prompt, positions), rows[slot]);
+        backend.toHost(groups[0].forward(cache, slot, 1, prompt.length, prompt, positions), rows[slot]);
         return rows[slot];
     }
 

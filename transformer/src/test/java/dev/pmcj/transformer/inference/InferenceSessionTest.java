@@ -114,6 +114,23 @@ class InferenceSessionTest {
         }
     }
 
+    /**
+     * Sixteen sampled streams on the fast backend step as groups side by side (on two or more cores)
+     * and pick the same tokens as in a session of eight, whose steps run whole; both pack.
+     */
+    @Test
+    void groupedStepsPickTheSameTokens() {
+        Decoder model = TinyModels.random(TinyModels.LLAMA, Backends.cpu(), 21, 0.4f);
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < 16; i++) prompts.add(i % 3 == 0 ? new int[]{i % 9 + 1, 2} : new int[]{i % 9 + 1});
+        SamplingConfig cfg = new SamplingConfig(1.0f, 0.9f, 10, 5L, 12, 16, -1);
+        try (InferenceSession grouped = new InferenceSession(model, 16, 16);
+             InferenceSession whole = new InferenceSession(model, 8, 16)) {
+            List<int[]> a = grouped.generate(prompts, cfg), b = whole.generate(prompts, cfg);
+            for (int i = 0; i < prompts.size(); i++) assertArrayEquals(b.get(i), a.get(i), "prompt " + i);
+        }
+    }
+
     @Test
     void samplingDoesNotDependOnBatchComposition() {
         Decoder model = model(TinyModels.LLAMA);
