@@ -307,9 +307,10 @@ final class Gemm {
 
     /**
      * {@link #block} over {@code kBlocks} k-blocks packed one after another ({@code aStride} and
-     * {@code bStride} floats apart, B's from {@code bOff}; all but the last {@code KC} deep). For each column panel the
-     * k-blocks go innermost, so that the panel's tiles of C are added to while they are still in L1,
-     * rather than fetched again from memory after the whole B block has streamed by.
+     * {@code bStride} floats apart, B's from {@code bOff}; all but the last {@code KC} deep). For
+     * each column panel the k-blocks go innermost, so that the panel's tiles of C are added to while
+     * they are still in L1, rather than fetched again from memory after the whole B block has
+     * streamed by.
      */
     private static void blocks(Scratch s, int aStride, float[] bp, int bOff, int bStride, int kBlocks, int lastKc,
                                int mc, int nc, float[] c, int co, int ldc, boolean overwrite) {

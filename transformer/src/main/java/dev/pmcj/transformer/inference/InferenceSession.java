@@ -123,7 +123,10 @@ public final class InferenceSession implements AutoCloseable {
         return out;
     }
 
-    /** One token for each of the {@code active} streams into {@code picks}: as groups side by side where the batch is large enough. */
+    /**
+     * One token for each of the {@code active} streams into {@code picks}, as groups side by side
+     * where the batch is large enough.
+     */
     private void step(int active, int[] tokens, int[] positions, Stream[] bySlot, SamplingConfig cfg) {
         int count = Math.min(groups.length, active / GROUP_MIN_STREAMS);
         if (count <= 1) {
