@@ -128,14 +128,19 @@ public final class Checks {
             throw new IllegalArgumentException(op + ": a " + a.shape() + " and packed weight " + w.shape()
                     + ": a's last axis must be " + k);
         }
-        int[] expected = a.shape().dims().clone();
-        expected[expected.length - 1] = n;
-        if (!c.shape().equals(new Shape(expected))) {
+        // Compared in place, as this runs on every product of a decoding step.
+        boolean matches = c.rank() == a.rank() && c.dim(-1) == n;
+        int rows = 1;
+        for (int i = 0; i < a.rank() - 1; i++) {
+            matches = matches && c.dim(i) == a.dim(i);
+            rows *= a.dim(i);
+        }
+        if (!matches) {
+            int[] expected = a.shape().dims().clone();
+            expected[expected.length - 1] = n;
             throw new IllegalArgumentException(op + ": a " + a.shape() + " and packed weight " + w.shape() + ": c is "
                     + c.shape() + ", expected " + new Shape(expected));
         }
-        int rows = 1;
-        for (int i = 0; i < a.rank() - 1; i++) rows *= a.dim(i);
         return rows;
     }
 

@@ -125,29 +125,26 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * One token for each of the {@code active} streams into {@code picks}, as groups side by side
-     * where the batch is large enough.
+     * where the batch is large enough. A stream's logits do not depend on the rows beside it, so
+     * grouping changes no token.
      */
     private void step(int active, int[] tokens, int[] positions, Stream[] bySlot, SamplingConfig cfg) {
-        int count = Math.min(groups.length, active / GROUP_MIN_STREAMS);
-        if (count <= 1) {
-            Tensor logits = groups[0].forward(cache, 0, active, 1, Arrays.copyOf(tokens, active), Arrays.copyOf(positions, active));
-            for (int slot = 0; slot < active; slot++) backend.toHost(logits.slice(0, slot, slot + 1), rows[slot]);
-            // Each stream draws from its own generator, so sampling the streams on all cores picks
-            // the same tokens as one after another (top-p over 32 rows was a quarter of a step).
-            Parallel.forEach(active, active >= PARALLEL_SAMPLING_MIN,
-                    slot -> picks[slot] = Sampler.sample(rows[slot], cfg, bySlot[slot].rng));
-            return;
-        }
-        // A stream's logits do not depend on the rows beside it, so grouping changes no token.
-        Parallel.forEach(count, true, g -> {
-            int from = g * active / count, to = (g + 1) * active / count;
-            Tensor logits = groups[g].forward(cache, from, to - from, 1, Arrays.copyOfRange(tokens, from, to),
-                    Arrays.copyOfRange(positions, from, to));
-            for (int slot = from; slot < to; slot++) {
-                backend.toHost(logits.slice(0, slot - from, slot - from + 1), rows[slot]);
-                picks[slot] = Sampler.sample(rows[slot], cfg, bySlot[slot].rng);
-            }
-        });
+        int count = Math.max(1, Math.min(groups.length, active / GROUP_MIN_STREAMS));
+        Parallel.forEach(count, count > 1, g -> stepSlots(groups[g], g * active / count, (g + 1) * active / count,
+                tokens, positions, bySlot, cfg));
+    }
+
+    /** Slots {@code [from, to)} through {@code decoder}: forward, their logits to the host, and a pick each. */
+    private void stepSlots(CachedDecoder decoder, int from, int to, int[] tokens, int[] positions, Stream[] bySlot,
+                           SamplingConfig cfg) {
+        Tensor logits = decoder.forward(cache, from, to - from, 1, Arrays.copyOfRange(tokens, from, to),
+                Arrays.copyOfRange(positions, from, to));
+        for (int slot = from; slot < to; slot++) backend.toHost(logits.slice(0, slot - from, slot - from + 1), rows[slot]);
+        // Each stream draws from its own generator, so sampling the streams on all cores picks the
+        // same tokens as one after another (top-p over 32 rows was a quarter of a step). Inside a
+        // group's job this runs serially: the group is already one of the cores' share.
+        Parallel.forEach(to - from, to - from >= PARALLEL_SAMPLING_MIN,
+                i -> picks[from + i] = Sampler.sample(rows[from + i], cfg, bySlot[from + i].rng));
     }
 
     /** Records a sampled token; false when the stream is finished (EOS, budget or length spent). */
