@@ -323,8 +323,9 @@ public abstract class BackendConformance {
         assertClose("logSoftmaxBackward", ldx, 1e-4, 1e-5);
     }
 
+    /** Up to 300 rows: the CPU backend's backward sums dgamma in parts of 64 rows, on all cores past 2^15 elements. */
     @Property(tries = 50)
-    void layerNormAndBackward(@ForAll @IntRange(min = 1, max = 30) int rows, @ForAll @IntRange(min = 1, max = 200) int n,
+    void layerNormAndBackward(@ForAll @IntRange(min = 1, max = 300) int rows, @ForAll @IntRange(min = 1, max = 200) int n,
                               @ForAll boolean withBeta, @ForAll long seed) {
         Random rnd = new Random(seed);
         Twin x = uniform(rnd, -3, 5, rows, n), gamma = random(rnd, n), beta = withBeta ? random(rnd, n) : null;
@@ -344,7 +345,7 @@ public abstract class BackendConformance {
     }
 
     @Property(tries = 50)
-    void rmsNormAndBackward(@ForAll @IntRange(min = 1, max = 30) int rows, @ForAll @IntRange(min = 1, max = 200) int n,
+    void rmsNormAndBackward(@ForAll @IntRange(min = 1, max = 300) int rows, @ForAll @IntRange(min = 1, max = 200) int n,
                             @ForAll long seed) {
         Random rnd = new Random(seed);
         Twin x = uniform(rnd, -3, 3, rows, n), gamma = random(rnd, n);

@@ -164,15 +164,15 @@ public final class VectorBackend implements Backend {
             case EXP -> LaneMath.exp(v);
             case LOG -> LaneMath.log(v);
             case TANH -> LaneMath.tanh(v);
-            case SIGMOID -> sigmoid(v);
+            case SIGMOID -> LaneMath.sigmoid(v);
             case RELU -> v.max(0f);
-            case SILU -> v.mul(sigmoid(v));
+            case SILU -> v.mul(LaneMath.sigmoid(v));
             case SQUARE -> v.mul(v);
             case SQRT -> v.sqrt();
             case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
             case ABS -> v.abs();
             case SOFTPLUS -> v.max(0f).add(LaneMath.log1pUnit(LaneMath.exp(v.abs().neg())));
-            case GELU_TANH -> v.mul(sigmoid(geluArgument(v).mul(2f))); // 0.5 (1 + tanh u) = sigmoid(2u)
+            case GELU_TANH -> v.mul(LaneMath.sigmoid(geluArgument(v).mul(2f))); // 0.5 (1 + tanh u) = sigmoid(2u)
             case GELU -> throw new IllegalStateException("GELU is computed element by element");
         };
     }
@@ -197,7 +197,7 @@ public final class VectorBackend implements Backend {
             case RECIPROCAL -> FloatVector.broadcast(S, -1f).div(v.mul(v));
             case TANH -> tanhDerivative(v);
             case SIGMOID -> sigmoidDerivative(v);
-            case SOFTPLUS -> sigmoid(v);
+            case SOFTPLUS -> LaneMath.sigmoid(v);
             case RELU -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
             case SILU -> siluDerivative(v);
             case SQUARE -> v.add(v);
@@ -214,13 +214,13 @@ public final class VectorBackend implements Backend {
     }
 
     private static FloatVector sigmoidDerivative(FloatVector v) {
-        FloatVector s = sigmoid(v);
+        FloatVector s = LaneMath.sigmoid(v);
         return s.neg().add(1f).mul(s);
     }
 
     /** {@code s (1 + x (1 - s))} with {@code s = sigmoid(x)}. */
     private static FloatVector siluDerivative(FloatVector v) {
-        FloatVector s = sigmoid(v);
+        FloatVector s = LaneMath.sigmoid(v);
         return s.neg().add(1f).mul(v).add(1f).mul(s);
     }
 
@@ -230,15 +230,11 @@ public final class VectorBackend implements Backend {
 
     /** With {@code s = sigmoid(2u)}: {@code s + x * 2 s (1 - s) * c (1 + 3k x^2)}. */
     private static FloatVector geluTanhDerivative(FloatVector v) {
-        FloatVector s = sigmoid(geluArgument(v).mul(2f));
+        FloatVector s = LaneMath.sigmoid(geluArgument(v).mul(2f));
         FloatVector du = v.mul(v).fma(3f * GELU_K * GELU_C, GELU_C);
         return s.neg().add(1f).mul(s).mul(2f).mul(du).fma(v, s);
     }
 
-    /** 1/(1+e^-x); for x far below zero e^-x overflows to infinity and the result is the right 0. */
-    private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(LaneMath.exp(v.neg()).add(1f));
-    }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
@@ -553,7 +549,6 @@ public final class VectorBackend implements Backend {
         }, x.offset(), out.offset());
     }
 
-    /** Rows run serially: dgamma and dbeta sum over every row, and the pass is memory-bound anyway. */
     @Override
     public void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
@@ -567,11 +562,11 @@ public final class VectorBackend implements Backend {
         Checks.perRow(op, x, "rstd", rstd);
         float[] g = Checks.host(op, "dy", dy), xs = Checks.host(op, "x", x), gs = Checks.host(op, "gamma", gamma);
         float[] ms = Checks.host(op, "mean", mean), rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx);
-        float[] dg = Checks.host(op, "dgamma", dgamma), db = dbeta == null ? null : Checks.host(op, "dbeta", dbeta);
-        int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset(), dgo = dgamma.offset();
-        int dbo = dbeta == null ? 0 : dbeta.offset();
-        for (int r = 0; r < rows; r++) {
-            int xo = x.offset() + r * n, yo = dy.offset() + r * n, dxo = dx.offset() + r * n;
+        int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset();
+        boolean withBeta = dbeta != null;
+        // Per part: dgamma's sums from po, dbeta's from po + n.
+        float[] parts = normBackward(rows, n, withBeta ? 2 * n : n, (r, sums, po) -> {
+            int xo = x.offset() + r * n, yo = dy.offset() + r * n, dxo = dx.offset() + r * n, bo = po + n;
             float mu = ms[mean.offset() + r], rsd = rs[rstd.offset() + r];
             FloatVector sg = FloatVector.zero(S), sgx = FloatVector.zero(S);
             int i = 0;
@@ -581,16 +576,16 @@ public final class VectorBackend implements Backend {
                 FloatVector gv = dyv.mul(FloatVector.fromArray(S, gs, go + i));
                 sg = sg.add(gv);
                 sgx = gv.fma(xh, sgx);
-                dyv.fma(xh, FloatVector.fromArray(S, dg, dgo + i)).intoArray(dg, dgo + i);
-                if (db != null) dyv.add(FloatVector.fromArray(S, db, dbo + i)).intoArray(db, dbo + i);
+                dyv.fma(xh, FloatVector.fromArray(S, sums, po + i)).intoArray(sums, po + i);
+                if (withBeta) dyv.add(FloatVector.fromArray(S, sums, bo + i)).intoArray(sums, bo + i);
             }
             float meanG = LaneMath.sum(sg), meanGx = LaneMath.sum(sgx);
             for (int j = i; j < n; j++) {
                 float xh = (xs[xo + j] - mu) * rsd, gv = g[yo + j] * gs[go + j];
                 meanG += gv;
                 meanGx += gv * xh;
-                dg[dgo + j] += g[yo + j] * xh;
-                if (db != null) db[dbo + j] += g[yo + j];
+                sums[po + j] += g[yo + j] * xh;
+                if (withBeta) sums[bo + j] += g[yo + j];
             }
             meanG /= n;
             meanGx /= n;
@@ -604,7 +599,9 @@ public final class VectorBackend implements Backend {
                 float xh = (xs[xo + i] - mu) * rsd, gv = g[yo + i] * gs[go + i];
                 d[dxo + i] += rsd * (gv - meanG - xh * meanGx);
             }
-        }
+        });
+        addParts(parts, rows, withBeta ? 2 * n : n, 0, n, Checks.host(op, "dgamma", dgamma), dgamma.offset());
+        if (withBeta) addParts(parts, rows, 2 * n, n, n, Checks.host(op, "dbeta", dbeta), dbeta.offset());
     }
 
     @Override
@@ -627,7 +624,6 @@ public final class VectorBackend implements Backend {
         }, x.offset(), out.offset());
     }
 
-    /** Rows run serially because dgamma sums over every row. */
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
         String op = "rmsNormBackward";
@@ -637,9 +633,9 @@ public final class VectorBackend implements Backend {
         Checks.gradient(op, "gamma", gamma, dgamma);
         Checks.perRow(op, x, "rstd", rstd);
         float[] g = Checks.host(op, "dy", dy), xs = Checks.host(op, "x", x), gs = Checks.host(op, "gamma", gamma);
-        float[] rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx), dg = Checks.host(op, "dgamma", dgamma);
-        int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset(), dgo = dgamma.offset();
-        for (int r = 0; r < rows; r++) {
+        float[] rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx);
+        int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset();
+        float[] parts = normBackward(rows, n, n, (r, sums, po) -> {
             int xo = x.offset() + r * n, yo = dy.offset() + r * n, dxo = dx.offset() + r * n;
             float rsd = rs[rstd.offset() + r];
             FloatVector acc = FloatVector.zero(S);
@@ -647,12 +643,12 @@ public final class VectorBackend implements Backend {
             for (int end = n - L; i <= end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, xs, xo + i), dyv = FloatVector.fromArray(S, g, yo + i);
                 acc = dyv.mul(FloatVector.fromArray(S, gs, go + i)).fma(xv, acc);
-                dyv.mul(xv).fma(FloatVector.broadcast(S, rsd), FloatVector.fromArray(S, dg, dgo + i)).intoArray(dg, dgo + i);
+                dyv.mul(xv).fma(FloatVector.broadcast(S, rsd), FloatVector.fromArray(S, sums, po + i)).intoArray(sums, po + i);
             }
             float dot = LaneMath.sum(acc);
             for (int j = i; j < n; j++) {
                 dot += g[yo + j] * gs[go + j] * xs[xo + j];
-                dg[dgo + j] += g[yo + j] * xs[xo + j] * rsd;
+                sums[po + j] += g[yo + j] * xs[xo + j] * rsd;
             }
             float c = rsd * rsd * rsd * dot / n;
             i = 0;
@@ -662,7 +658,37 @@ public final class VectorBackend implements Backend {
                         .intoArray(d, dxo + i);
             }
             for (; i < n; i++) d[dxo + i] += rsd * gs[go + i] * g[yo + i] - xs[xo + i] * c;
-        }
+        });
+        addParts(parts, rows, n, 0, n, Checks.host(op, "dgamma", dgamma), dgamma.offset());
+    }
+
+    /** Rows per part of a norm's backward. A fixed count, so that the per-channel sums do not depend on the core count. */
+    private static final int NORM_ROWS = 64;
+
+    /** One row of a norm's backward: adds to dx and adds its per-channel gradients into {@code sums} from {@code po}. */
+    private interface NormRow {
+        void run(int row, float[] sums, int po);
+    }
+
+    /**
+     * Runs {@code row} for every row, in parts of {@link #NORM_ROWS} rows on all cores: each part sums
+     * its per-channel gradients ({@code width} floats) into a zeroed slice of the calling thread's
+     * scratch, which is returned, part after part. Serially, every row's dgamma went through one
+     * buffer, and the backward was the slowest op per element of a training step.
+     */
+    private static float[] normBackward(int rows, int n, int width, NormRow row) {
+        int parts = Math.ceilDiv(rows, NORM_ROWS);
+        float[] sums = VectorMath.scratch(parts * width); // nothing in a row body uses the scratch
+        Parallel.forEach(parts, (long) rows * n >= GRAIN, part -> {
+            Arrays.fill(sums, part * width, (part + 1) * width, 0f);
+            for (int r = part * NORM_ROWS; r < Math.min(rows, (part + 1) * NORM_ROWS); r++) row.run(r, sums, part * width);
+        });
+        return sums;
+    }
+
+    /** {@code dst[j] +=} column {@code off + j} of each part's sums, part after part. */
+    private static void addParts(float[] sums, int rows, int width, int off, int n, float[] dst, int dstOff) {
+        for (int part = 0; part < Math.ceilDiv(rows, NORM_ROWS); part++) VectorMath.axpy(1f, sums, part * width + off, dst, dstOff, n);
     }
 
     // ---- transformer kernels ----------------------------------------------------------------
