@@ -42,7 +42,8 @@ public final class Tape {
     private int noGradDepth;
     /** Null unless reusing: every buffer handed out in the current pass, and those free to hand out. */
     private final Set<Tensor> handedOut;
-    private final Map<Shape, ArrayDeque<Tensor>> free;
+    /** Free buffers by element count: one of another shape is handed out as a view in the shape asked for. */
+    private final Map<Long, ArrayDeque<Tensor>> free;
     private boolean passEnded;
 
     /** A tape whose tensors are the caller's to keep (fresh memory for every allocation). */
@@ -114,19 +115,23 @@ public final class Tape {
             handedOut.clear();
             passEnded = false;
         }
-        ArrayDeque<Tensor> same = free.get(shape);
+        ArrayDeque<Tensor> same = free.get(shape.numel());
         Tensor t = same == null ? null : same.poll();
         if (t == null) {
             t = backend.allocate(shape);
-        } else if (zeroed || POISON) {
-            backend.fill(t, zeroed ? 0f : Float.NaN);
+        } else {
+            if (!t.shape().equals(shape)) {
+                handedOut.remove(t); // a buffer freed during this pass is still listed: list its view instead
+                t = t.reshape(shape.dims());
+            }
+            if (zeroed || POISON) backend.fill(t, zeroed ? 0f : Float.NaN);
         }
         handedOut.add(t);
         return t;
     }
 
     private void giveBack(Tensor t) {
-        free.computeIfAbsent(t.shape(), s -> new ArrayDeque<>()).push(t);
+        free.computeIfAbsent(t.shape().numel(), n -> new ArrayDeque<>()).push(t);
     }
 
     /** Whether an op with these inputs must record a backward step. */
@@ -167,6 +172,23 @@ public final class Tape {
         Tensor g = allocateOutput(v.shape());
         v.setGrad(g);
         return new GradTarget(g, false);
+    }
+
+    /**
+     * Makes {@code from}'s gradient {@code to}'s, viewed in to's shape, when to has none yet and
+     * this reusing tape owns from's: the step of from's producer is running, after which from's
+     * gradient is dead ({@link #takeBackGradient}). A reshape's backward then moves no numbers, where
+     * it copied every activation gradient of q, k and v. Returns false when it cannot; the caller
+     * then adds the gradient as usual.
+     */
+    public boolean moveGradient(Var from, Var to) {
+        Tensor g = from.grad();
+        if (handedOut == null || g == null || to.grad() != null || !handedOut.remove(g)) return false;
+        Tensor view = g.reshape(to.shape().dims());
+        handedOut.add(view);
+        to.setGrad(view);
+        from.setGrad(null);
+        return true;
     }
 
     /** A gradient to write ({@code accumulate} false) or add into. */

@@ -89,8 +89,11 @@ public interface Backend {
 
     void unary(UnaryOp op, Tensor x, Tensor out);
 
-    /** {@code dx += dy * f'(x)}; {@code y = f(x)} is given for ops whose derivative is cheaper from it. */
-    void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx);
+    /**
+     * {@code dx (+)= dy * f'(x)}: added into dx when {@code accumulate}, else written (dx's old values
+     * never read); {@code y = f(x)} is given for ops whose derivative is cheaper from it.
+     */
+    void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate);
 
     /** {@code out = a op b}, broadcasting a and b (any strides) to out's shape. out may alias a. */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);

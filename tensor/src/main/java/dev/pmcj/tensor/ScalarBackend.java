@@ -90,14 +90,18 @@ public final class ScalarBackend implements Backend {
 
     /** Computes f'(x) from x in double; y is validated but not needed at this precision. */
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
         String name = Checks.backwardName(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "y", y);
         Checks.like(name, "x", x, "dy", dy);
         Checks.like(name, "x", x, "dx", dx);
         Buf xs = buf(name, "x", x), g = buf(name, "dy", dy), d = buf(name, "dx", dx);
-        for (int i = 0; i < x.size(); i++) d.add(i, g.get(i) * Functions.derivative(op, xs.get(i)));
+        for (int i = 0; i < x.size(); i++) {
+            double delta = g.get(i) * Functions.derivative(op, xs.get(i));
+            if (accumulate) d.add(i, delta);
+            else d.set(i, delta);
+        }
     }
 
     @Override

@@ -216,14 +216,14 @@ public abstract class BackendConformance {
 
     @Property(tries = 60)
     void unaryAndBackward(@ForAll UnaryOp op, @ForAll @IntRange(min = 1, max = 5) int rows,
-                          @ForAll @IntRange(min = 1, max = 70) int cols, @ForAll long seed) {
+                          @ForAll @IntRange(min = 1, max = 70) int cols, @ForAll boolean accumulate, @ForAll long seed) {
         Random rnd = new Random(seed);
         Twin x = unaryInput(op, rnd, rows, cols);
         Twin y = random(rnd, rows, cols);
         both(r -> (r ? reference : candidate()).unary(op, pick(x, r), pick(y, r)));
         assertClose("unary " + op, y, 1e-6, 2e-6);
         Twin dy = random(rnd, rows, cols), dx = random(rnd, rows, cols);
-        both(r -> (r ? reference : candidate()).unaryBackward(op, pick(x, r), pick(y, r), pick(dy, r), pick(dx, r)));
+        both(r -> (r ? reference : candidate()).unaryBackward(op, pick(x, r), pick(y, r), pick(dy, r), pick(dx, r), accumulate));
         assertClose("unaryBackward " + op, dx, 1e-5, 1e-5);
     }
 

@@ -53,7 +53,7 @@ class ScalarGradientPropertyTest {
         };
         Tensor xt = B.fromHost(x, s), y = B.allocate(s);
         B.unary(op, xt, y);
-        check("unary " + op, x, loss, accumulated(r, s, dx -> B.unaryBackward(op, xt, y, B.fromHost(w, s), dx)));
+        check("unary " + op, x, loss, accumulated(r, s, dx -> B.unaryBackward(op, xt, y, B.fromHost(w, s), dx, true)));
     }
 
     @Property(tries = 30)

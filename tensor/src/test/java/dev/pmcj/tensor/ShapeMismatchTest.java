@@ -41,7 +41,7 @@ class ShapeMismatchTest {
         assertMessage(() -> B.copy(zeros(2, 3), zeros(6)), "copy", "src [2, 3]", "dst [6]");
         assertMessage(() -> B.sumTo(zeros(2, 3), zeros(2), false), "sumTo", "x [2, 3]", "out [2]");
         assertMessage(() -> B.reduce(ReduceOp.SUM, zeros(2, 3), 1, zeros(2)), "reduce SUM", "x [2, 3]", "out [2]", "[2, 1]");
-        assertMessage(() -> B.unaryBackward(UnaryOp.TANH, zeros(3), zeros(3), zeros(3), zeros(4)),
+        assertMessage(() -> B.unaryBackward(UnaryOp.TANH, zeros(3), zeros(3), zeros(3), zeros(4), true),
                 "unaryBackward TANH", "x [3]", "dx [4]");
     }
 

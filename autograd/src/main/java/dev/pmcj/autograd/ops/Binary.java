@@ -29,8 +29,11 @@ public final class Binary {
             t.record(out, () -> {
                 Tensor dy = out.grad();
                 if (dy == null) return;
-                if (a.requiresGrad()) sumInto(t, localA(t, op, dy, b.value()), a);
                 if (b.requiresGrad()) sumInto(t, localB(t, op, dy, a.value(), b.value(), y), b);
+                // a's local gradient of a sum or difference is dy itself: b has read it, so a can take
+                // it over (a residual stream's gradient then passes each block without a copy).
+                boolean localIsDy = (op == BinaryOp.ADD || op == BinaryOp.SUB) && a.shape().equals(dy.shape());
+                if (a.requiresGrad() && !(localIsDy && t.moveGradient(out, a))) sumInto(t, localA(t, op, dy, b.value()), a);
             });
         }
         return out;

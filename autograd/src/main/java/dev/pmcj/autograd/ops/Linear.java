@@ -40,8 +40,14 @@ public final class Linear {
                     Tape.GradTarget dx = t.gradTarget(x);
                     be.matmul(dy2, false, w, false, dx.tensor().reshape(-1, in), dx.accumulate());
                 }
-                if (weight.requiresGrad()) be.matmul(dy2, true, x2, false, t.gradOf(weight), true);
-                if (bias != null && bias.requiresGrad()) be.sumTo(dy2, t.gradOf(bias), true);
+                if (weight.requiresGrad()) {
+                    Tape.GradTarget dw = t.gradTarget(weight);
+                    be.matmul(dy2, true, x2, false, dw.tensor(), dw.accumulate());
+                }
+                if (bias != null && bias.requiresGrad()) {
+                    Tape.GradTarget db = t.gradTarget(bias);
+                    be.sumTo(dy2, db.tensor(), db.accumulate());
+                }
             });
         }
         return out;

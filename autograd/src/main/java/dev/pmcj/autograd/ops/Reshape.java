@@ -3,7 +3,7 @@ package dev.pmcj.autograd.ops;
 import dev.pmcj.autograd.Tape;
 import dev.pmcj.autograd.Var;
 
-/** Same numbers, new shape (a view of contiguous data); the gradient is dy viewed in x's shape. */
+/** Same numbers, new shape (a view of contiguous data); the gradient is dy viewed in x's shape (moved, not copied, where the tape allows). */
 public final class Reshape {
     private Reshape() {
     }
@@ -12,7 +12,7 @@ public final class Reshape {
         Var out = t.output(x.value().reshape(dims), x);
         if (t.needsGrad(x)) {
             t.record(out, () -> {
-                if (out.grad() != null) Grads.accumulate(t, x, out.grad().reshape(x.shape().dims()));
+                if (out.grad() != null && !t.moveGradient(out, x)) Grads.accumulate(t, x, out.grad().reshape(x.shape().dims()));
             });
         }
         return out;

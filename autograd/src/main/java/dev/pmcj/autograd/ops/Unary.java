@@ -6,7 +6,7 @@ import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Tensor;
 import dev.pmcj.tensor.UnaryOp;
 
-/** {@code y = f(x)} element-wise; the backend knows each f' ({@code dx += dy * f'(x)}, from x or y). */
+/** {@code y = f(x)} element-wise; the backend knows each f' ({@code dx (+)= dy * f'(x)}, from x or y). */
 public final class Unary {
     private Unary() {
     }
@@ -19,7 +19,9 @@ public final class Unary {
         Var out = t.output(y, x);
         if (t.needsGrad(x)) {
             t.record(out, () -> {
-                if (out.grad() != null) be.unaryBackward(op, xv, y, out.grad(), t.gradOf(x));
+                if (out.grad() == null) return;
+                Tape.GradTarget dx = t.gradTarget(x);
+                be.unaryBackward(op, xv, y, out.grad(), dx.tensor(), dx.accumulate());
             });
         }
         return out;

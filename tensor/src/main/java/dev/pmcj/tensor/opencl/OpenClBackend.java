@@ -239,14 +239,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
         String name = Checks.backwardName(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "y", y);
         Checks.like(name, "x", x, "dy", dy);
         Checks.like(name, "x", x, "dx", dx);
         launch(name, "unary_backward").i(op.ordinal()).tensor("x", x).tensor("dy", dy).tensor("dx", dx)
-                .i(x.size()).items(x.size());
+                .i(accumulate ? 1 : 0).i(x.size()).items(x.size());
     }
 
     @Override

@@ -237,7 +237,7 @@ public final class VectorBackend implements Backend {
 
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
         String name = Checks.backwardName(op);
         Checks.contiguous(name, "x", x);
         Checks.like(name, "x", x, "y", y);
@@ -247,18 +247,22 @@ public final class VectorBackend implements Backend {
         int xo = x.offset(), go = dy.offset(), dxo = dx.offset();
         Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
             if (op == UnaryOp.GELU) {
-                for (int i = lo; i < hi; i++) d[dxo + i] += (float) (g[go + i] * Functions.derivative(op, xs[xo + i]));
+                for (int i = lo; i < hi; i++) {
+                    float delta = (float) (g[go + i] * Functions.derivative(op, xs[xo + i]));
+                    d[dxo + i] = accumulate ? d[dxo + i] + delta : delta;
+                }
                 return;
             }
             int i = lo;
             for (int end = hi - L; i <= end; i += L) {
-                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i))
-                        .fma(FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, d, dxo + i)).intoArray(d, dxo + i);
+                FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i) : FloatVector.zero(S); // fma onto 0: one rounding, as mul
+                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i)).fma(FloatVector.fromArray(S, g, go + i), old).intoArray(d, dxo + i);
             }
             if (i < hi) {
                 VectorMask<Float> m = S.indexInRange(i, hi);
-                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i, m)).fma(FloatVector.fromArray(S, g, go + i, m),
-                        FloatVector.fromArray(S, d, dxo + i, m)).intoArray(d, dxo + i, m);
+                FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i, m) : FloatVector.zero(S);
+                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i, m)).fma(FloatVector.fromArray(S, g, go + i, m), old)
+                        .intoArray(d, dxo + i, m);
             }
         });
     }
@@ -399,9 +403,45 @@ public final class VectorBackend implements Backend {
         int grain = (Math.ceilDiv(period, 2 * Parallel.THREADS) + L - 1) / L * L;
         Parallel.forRange(period, n >= GRAIN ? grain : period, (lo, hi) -> {
             if (!accumulate && rows == 0) Arrays.fill(o, oo + lo, oo + hi, 0f);
-            else if (!accumulate) System.arraycopy(xs, xo + lo, o, oo + lo, hi - lo);
-            for (int r = accumulate ? 0 : 1; r < rows; r++) VectorMath.axpy(1f, xs, xo + r * period + lo, o, oo + lo, hi - lo);
+            else columnSums(xs, xo, period, rows, o, oo, lo, hi, accumulate);
         });
+    }
+
+    /**
+     * Columns {@code [lo, hi)} of {@code x}'s {@code rows} rows summed into {@code o} (added to it, or
+     * starting from row 0), four vectors of columns at a time in registers (then one), row after row: each
+     * column's sum runs in row order, as a row-by-row axpy into {@code o} would, without loading and
+     * storing {@code o} at every row.
+     */
+    private static void columnSums(float[] x, int xo, int period, int rows, float[] o, int oo, int lo, int hi, boolean accumulate) {
+        int from = accumulate ? 0 : 1, j = lo;
+        for (; j + 4 * L <= hi; j += 4 * L) {
+            int first = accumulate ? oo + j : xo + j;
+            float[] src = accumulate ? o : x;
+            FloatVector s0 = FloatVector.fromArray(S, src, first), s1 = FloatVector.fromArray(S, src, first + L);
+            FloatVector s2 = FloatVector.fromArray(S, src, first + 2 * L), s3 = FloatVector.fromArray(S, src, first + 3 * L);
+            for (int r = from; r < rows; r++) {
+                int xi = xo + r * period + j;
+                s0 = s0.add(FloatVector.fromArray(S, x, xi));
+                s1 = s1.add(FloatVector.fromArray(S, x, xi + L));
+                s2 = s2.add(FloatVector.fromArray(S, x, xi + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, x, xi + 3 * L));
+            }
+            s0.intoArray(o, oo + j);
+            s1.intoArray(o, oo + j + L);
+            s2.intoArray(o, oo + j + 2 * L);
+            s3.intoArray(o, oo + j + 3 * L);
+        }
+        for (; j + L <= hi; j += L) {
+            FloatVector s0 = FloatVector.fromArray(S, accumulate ? o : x, accumulate ? oo + j : xo + j);
+            for (int r = from; r < rows; r++) s0 = s0.add(FloatVector.fromArray(S, x, xo + r * period + j));
+            s0.intoArray(o, oo + j);
+        }
+        for (; j < hi; j++) {
+            float sum = accumulate ? o[oo + j] : x[xo + j];
+            for (int r = from; r < rows; r++) sum += x[xo + r * period + j];
+            o[oo + j] = sum;
+        }
     }
 
     // ---- reductions -------------------------------------------------------------------------

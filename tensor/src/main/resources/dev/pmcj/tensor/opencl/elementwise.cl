@@ -76,9 +76,12 @@ __kernel void unary(int op, __global const float* x, int xOff, __global float* o
 }
 
 __kernel void unary_backward(int op, __global const float* x, int xOff, __global const float* dy, int dyOff,
-                             __global float* dx, int dxOff, int n) {
+                             __global float* dx, int dxOff, int accumulate, int n) {
     int i = get_global_id(0);
-    if (i < n) dx[dxOff + i] += dy[dyOff + i] * unary_d(op, x[xOff + i]);
+    if (i < n) {
+        float delta = dy[dyOff + i] * unary_d(op, x[xOff + i]);
+        dx[dxOff + i] = accumulate ? dx[dxOff + i] + delta : delta;
+    }
 }
 
 // out (contiguous, shape dims) = a op b, each read through its broadcast strides.

@@ -51,7 +51,7 @@ public final class ColdWarmProbe {
             probe("unary " + op, () -> {
                 Tensor y = BE.allocate(x.shape()), dx = BE.allocate(x.shape());
                 BE.unary(op, in, y);
-                BE.unaryBackward(op, in, y, x, dx);
+                BE.unaryBackward(op, in, y, x, dx, true);
                 return new Tensor[]{y, dx};
             });
         }
