@@ -76,6 +76,17 @@ public interface Backend {
     }
 
     /**
+     * A linear layer's weight gradients from dy {@code [N, out]} and its input x {@code [N, in]}:
+     * {@code dw (+)= dy^T x} ({@code [out, in]}) and, unless db is null, {@code db (+)= dy summed over
+     * its rows} ({@code [out]}). This default is {@link #matmul} and {@link #sumTo}; the CPU backend
+     * sums db while it packs dy for the product, which saves reading dy again.
+     */
+    default void linearWeightGradients(Tensor dy, Tensor x, Tensor dw, boolean accumulateW, Tensor db, boolean accumulateB) {
+        matmul(dy, true, x, false, dw, accumulateW);
+        if (db != null) sumTo(dy, db, accumulateB);
+    }
+
+    /**
      * {@code c (+)= a @ w^T}, the product {@link #matmul} gives with {@code transB} and the weight
      * {@code w} was packed from: a {@code [..., K]}, c {@code [..., N]} with a's leading axes.
      */

@@ -162,6 +162,30 @@ public abstract class BackendConformance {
     }
 
     /**
+     * A linear layer's weight gradients, dw (+)= dy^T x and db (+)= dy's row sums, against the
+     * reference: from 96 output rows and 2^18 multiply-adds the CPU backend sums db while it packs dy.
+     */
+    @Property(tries = 40)
+    void linearWeightGradients(@ForAll @IntRange(min = 1, max = 200) int out, @ForAll @IntRange(min = 1, max = 48) int in,
+                               @ForAll @IntRange(min = 1, max = 400) int tokens, @ForAll boolean accumulateW,
+                               @ForAll boolean accumulateB, @ForAll boolean withBias, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        Twin dy = random(rnd, tokens, out), x = random(rnd, tokens, in), dw = random(rnd, out, in);
+        Twin db = withBias ? random(rnd, out) : null;
+        both(r -> (r ? reference : candidate()).linearWeightGradients(pick(dy, r), pick(x, r), pick(dw, r), accumulateW,
+                pick(db, r), accumulateB));
+        String what = "linearWeightGradients out=" + out + " in=" + in + " tokens=" + tokens;
+        assertClose(what + " dw", dw, matmulTolerance(tokens), 1e-5);
+        if (withBias) assertClose(what + " db", db, 1e-5 * tokens, 1e-5);
+    }
+
+    @Example
+    void linearWeightGradientsOfATrainingStepsShape() {
+        linearWeightGradients(192, 40, 300, true, false, true, 7);
+        linearWeightGradients(256, 48, 1100, false, true, true, 8); // more than one k group (KG)
+    }
+
+    /**
      * Products with a packed weight against the reference's {@code a W^T}: rows from one to past a
      * cache block, k past one k-block, n off the panel width; leading axes on a; and the packed
      * weight is a snapshot, unchanged by a later write to W.

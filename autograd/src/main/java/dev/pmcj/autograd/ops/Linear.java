@@ -40,12 +40,12 @@ public final class Linear {
                     Tape.GradTarget dx = t.gradTarget(x);
                     be.matmul(dy2, false, w, false, dx.tensor().reshape(-1, in), dx.accumulate());
                 }
+                Tape.GradTarget db = bias != null && bias.requiresGrad() ? t.gradTarget(bias) : null;
                 if (weight.requiresGrad()) {
                     Tape.GradTarget dw = t.gradTarget(weight);
-                    be.matmul(dy2, true, x2, false, dw.tensor(), dw.accumulate());
-                }
-                if (bias != null && bias.requiresGrad()) {
-                    Tape.GradTarget db = t.gradTarget(bias);
+                    be.linearWeightGradients(dy2, x2, dw.tensor(), dw.accumulate(), db == null ? null : db.tensor(),
+                            db != null && db.accumulate());
+                } else if (db != null) {
                     be.sumTo(dy2, db.tensor(), db.accumulate());
                 }
             });

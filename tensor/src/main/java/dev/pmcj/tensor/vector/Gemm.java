@@ -88,10 +88,10 @@ final class Gemm {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1;
         int bRs = transB ? 1 : n, bCs = transB ? k : 1;
         long macs = (long) m * n * k;
-        boolean direct = macs <= DIRECT_MAX || m <= DIRECT_ROWS || (transB && !transA && m <= DIRECT_DOT_ROWS);
+        boolean direct = direct(m, n, k, transA, transB);
         boolean parallel = macs * batches >= (m > DIRECT_ROWS ? PARALLEL_MIN_ROWS : PARALLEL_MIN);
-        if (!direct && parallel && batches == 1 && m >= 2 * SHARED_ROWS) {
-            sharedPacked(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, n, m, n, k, accumulate);
+        if (batches == 1 && sharesPacking(m, n, k)) {
+            sharedPacked(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, n, m, n, k, accumulate, null, 0);
             return;
         }
         // Several parts per thread, so the item counter can rebalance when a core is busy elsewhere:
@@ -121,6 +121,15 @@ final class Gemm {
                 packed(a, ao, aRs, aCs, b, bo, bRs, bCs, c, co, n, mm, nn, k, accumulate);
             }
         });
+    }
+
+    private static boolean direct(int m, int n, int k, boolean transA, boolean transB) {
+        return (long) m * n * k <= DIRECT_MAX || m <= DIRECT_ROWS || (transB && !transA && m <= DIRECT_DOT_ROWS);
+    }
+
+    /** Whether one product of these sizes runs as {@link #sharedPacked} (with this many rows the transposes do not matter). */
+    static boolean sharesPacking(int m, int n, int k) {
+        return m >= 2 * SHARED_ROWS && !direct(m, n, k, false, false) && (long) m * n * k >= PARALLEL_MIN_ROWS;
     }
 
     private static int ceilDiv(int x, int y) {
@@ -382,10 +391,12 @@ final class Gemm {
      * a time (four k-blocks) are packed at once, so that a row block adds all their products into a
      * panel's tiles of C in turn ({@link #blocks}): with one k-block at a time, a 1024 product's C
      * (4 MB) came back from memory for each of them. Independent parts each packed their own copy of
-     * B (a 1024 product packed every B block twice, 540 KB each, more than a core's L2).
+     * B (a 1024 product packed every B block twice, 540 KB each, more than a core's L2). With
+     * {@code sums} (A transposed only), A's row sums are added into {@code sums[sumsOff + i]} as A
+     * is packed, each in k order: a linear layer's bias gradient, summed over its tokens.
      */
-    private static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
-                                     float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+    static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                             float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate, float[] sums, int sumsOff) {
         float[] bp = SHARED_B.get();
         // Blocks of near-equal height, a whole number of them per thread: 256 rows as 48-row blocks
         // left one thread 144 rows and the other 112.
@@ -411,7 +422,9 @@ final class Gemm {
                     Scratch s = SCRATCH.get();
                     for (int kb = 0; kb < kBlocks; kb++) {
                         int pc = p0 + kb * KC;
-                        packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride);
+                        // A's rows sum over k once, with the first column block of C.
+                        float[] rowSums = j0 == 0 ? sums : null;
+                        packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride, rowSums, sumsOff + i0);
                     }
                     blocks(s, aStride, bp, 0, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite);
                 });
@@ -421,11 +434,11 @@ final class Gemm {
 
     /** A's {@code mc x kc} block as MR-row micro-panels: {@code ap[ir*kc + p*MR + ii]}, zero-padded rows. */
     private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap) {
-        packA(a, off, rs, cs, mc, kc, ap, 0);
+        packA(a, off, rs, cs, mc, kc, ap, 0, null, 0);
     }
 
-    /** {@link #packA} into {@code ap} from {@code apOff}. */
-    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap, int apOff) {
+    /** {@link #packA} into {@code ap} from {@code apOff}, adding the rows' sums into {@code sums} from {@code so} unless it is null (A transposed only). */
+    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap, int apOff, float[] sums, int so) {
         if (cs == 1) {
             // Rows contiguous: each panel row read in order.
             for (int ir = 0; ir < mc; ir += MR) {
@@ -441,13 +454,25 @@ final class Gemm {
             // panel) is written next; the buffer has L floats of slack for the last one.
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir), base = apOff + ir * kc, src = off + ir, p = 0;
-                if (mr == MR) {
+                if (mr == MR && sums == null) {
                     for (; p < kc && src + p * cs + L <= a.length; p++) {
                         FloatVector.fromArray(S, a, src + p * cs).intoArray(ap, base + p * MR);
                     }
+                } else if (mr == MR) { // the panel's sums in lanes 0-2, added to in k order
+                    FloatVector acc = FloatVector.fromArray(S, sums, so + ir, PANEL_LANES);
+                    for (; p < kc && src + p * cs + L <= a.length; p++) {
+                        FloatVector v = FloatVector.fromArray(S, a, src + p * cs);
+                        v.intoArray(ap, base + p * MR);
+                        acc = acc.add(v);
+                    }
+                    acc.intoArray(sums, so + ir, PANEL_LANES);
                 }
                 for (; p < kc; p++) {
-                    for (int ii = 0; ii < mr; ii++) ap[base + p * MR + ii] = a[src + p * cs + ii];
+                    for (int ii = 0; ii < mr; ii++) {
+                        float x = a[src + p * cs + ii];
+                        ap[base + p * MR + ii] = x;
+                        if (sums != null) sums[so + ir + ii] += x;
+                    }
                 }
             }
         } else {
@@ -467,6 +492,9 @@ final class Gemm {
             }
         }
     }
+
+    /** The lanes of one A micro-panel's rows. */
+    private static final VectorMask<Float> PANEL_LANES = VectorMask.fromLong(S, (1L << MR) - 1);
 
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
 

@@ -113,6 +113,22 @@ public final class VectorBackend implements Backend {
                 Checks.host("matmul", "c", c), c.offset(), d.batch(), d.m(), d.n(), d.k(), accumulate);
     }
 
+    /** Where the product shares its packing ({@link Gemm#sharesPacking}), db is summed as dy is packed. */
+    @Override
+    public void linearWeightGradients(Tensor dy, Tensor x, Tensor dw, boolean accumulateW, Tensor db, boolean accumulateB) {
+        Checks.MatmulDims d = Checks.matmul(dy, true, x, false, dw);
+        if (db == null || d.batch() != 1 || !Gemm.sharesPacking(d.m(), d.n(), d.k())) {
+            Backend.super.linearWeightGradients(dy, x, dw, accumulateW, db, accumulateB);
+            return;
+        }
+        Checks.sumTo(dy, db);
+        Checks.contiguous("linearWeightGradients", "db", db);
+        float[] sums = Checks.host("sumTo", "out", db);
+        if (!accumulateB) Arrays.fill(sums, db.offset(), db.offset() + d.m(), 0f);
+        Gemm.sharedPacked(Checks.host("matmul", "a", dy), dy.offset(), 1, d.m(), Checks.host("matmul", "b", x), x.offset(),
+                d.n(), 1, Checks.host("matmul", "c", dw), dw.offset(), d.n(), d.m(), d.n(), d.k(), accumulateW, sums, db.offset());
+    }
+
     /** The weight as {@link Gemm}'s packed B panels ({@link Gemm#packTransposed}), packed once. */
     private record Panels(Backend backend, Shape shape, float[] panels) implements PackedWeight {
     }
