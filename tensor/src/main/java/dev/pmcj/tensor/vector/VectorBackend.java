@@ -117,16 +117,16 @@ public final class VectorBackend implements Backend {
     @Override
     public void linearWeightGradients(Tensor dy, Tensor x, Tensor dw, boolean accumulateW, Tensor db, boolean accumulateB) {
         Checks.MatmulDims d = Checks.matmul(dy, true, x, false, dw);
-        if (db == null || d.batch() != 1 || !Gemm.sharesPacking(d.m(), d.n(), d.k())) {
+        if (db == null || d.batch() != 1 || db.size() != d.m() || !db.isContiguous() || !Gemm.sharesPacking(d.m(), d.n(), d.k())) {
             Backend.super.linearWeightGradients(dy, x, dw, accumulateW, db, accumulateB);
             return;
         }
+        String op = "linearWeightGradients";
         Checks.sumTo(dy, db);
-        Checks.contiguous("linearWeightGradients", "db", db);
-        float[] sums = Checks.host("sumTo", "out", db);
+        float[] sums = Checks.host(op, "db", db);
         if (!accumulateB) Arrays.fill(sums, db.offset(), db.offset() + d.m(), 0f);
-        Gemm.sharedPacked(Checks.host("matmul", "a", dy), dy.offset(), 1, d.m(), Checks.host("matmul", "b", x), x.offset(),
-                d.n(), 1, Checks.host("matmul", "c", dw), dw.offset(), d.n(), d.m(), d.n(), d.k(), accumulateW, sums, db.offset());
+        Gemm.sharedPacked(Checks.host(op, "dy", dy), dy.offset(), 1, d.m(), Checks.host(op, "x", x), x.offset(), d.n(), 1,
+                Checks.host(op, "dw", dw), dw.offset(), d.n(), d.m(), d.n(), d.k(), accumulateW, sums, db.offset());
     }
 
     /** The weight as {@link Gemm}'s packed B panels ({@link Gemm#packTransposed}), packed once. */
@@ -250,7 +250,6 @@ public final class VectorBackend implements Backend {
         FloatVector du = v.mul(v).fma(3f * GELU_K * GELU_C, GELU_C);
         return s.neg().add(1f).mul(s).mul(2f).mul(du).fma(v, s);
     }
-
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
