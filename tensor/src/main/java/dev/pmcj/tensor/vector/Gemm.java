@@ -420,10 +420,9 @@ final class Gemm {
                     int i0 = ib * rows < tail ? ib * rows : tail + (ib - tail / rows) * half;
                     int mc = Math.min(i0 < tail ? rows : half, m - i0), aStride = ceilDiv(mc, MR) * MR * KC;
                     Scratch s = SCRATCH.get();
+                    float[] rowSums = j0 == 0 ? sums : null; // A's rows sum over k once, with the first column block of C
                     for (int kb = 0; kb < kBlocks; kb++) {
                         int pc = p0 + kb * KC;
-                        // A's rows sum over k once, with the first column block of C.
-                        float[] rowSums = j0 == 0 ? sums : null;
                         packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride, rowSums, sumsOff + i0);
                     }
                     blocks(s, aStride, bp, 0, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite);

@@ -429,12 +429,12 @@ public final class VectorBackend implements Backend {
      * storing {@code o} at every row.
      */
     private static void columnSums(float[] x, int xo, int period, int rows, float[] o, int oo, int lo, int hi, boolean accumulate) {
-        int from = accumulate ? 0 : 1, j = lo;
+        // Each sum starts from o's value, or from row 0 of x.
+        float[] start = accumulate ? o : x;
+        int so = accumulate ? oo : xo, from = accumulate ? 0 : 1, j = lo;
         for (; j + 4 * L <= hi; j += 4 * L) {
-            int first = accumulate ? oo + j : xo + j;
-            float[] src = accumulate ? o : x;
-            FloatVector s0 = FloatVector.fromArray(S, src, first), s1 = FloatVector.fromArray(S, src, first + L);
-            FloatVector s2 = FloatVector.fromArray(S, src, first + 2 * L), s3 = FloatVector.fromArray(S, src, first + 3 * L);
+            FloatVector s0 = FloatVector.fromArray(S, start, so + j), s1 = FloatVector.fromArray(S, start, so + j + L);
+            FloatVector s2 = FloatVector.fromArray(S, start, so + j + 2 * L), s3 = FloatVector.fromArray(S, start, so + j + 3 * L);
             for (int r = from; r < rows; r++) {
                 int xi = xo + r * period + j;
                 s0 = s0.add(FloatVector.fromArray(S, x, xi));
@@ -448,12 +448,12 @@ public final class VectorBackend implements Backend {
             s3.intoArray(o, oo + j + 3 * L);
         }
         for (; j + L <= hi; j += L) {
-            FloatVector s0 = FloatVector.fromArray(S, accumulate ? o : x, accumulate ? oo + j : xo + j);
+            FloatVector s0 = FloatVector.fromArray(S, start, so + j);
             for (int r = from; r < rows; r++) s0 = s0.add(FloatVector.fromArray(S, x, xo + r * period + j));
             s0.intoArray(o, oo + j);
         }
         for (; j < hi; j++) {
-            float sum = accumulate ? o[oo + j] : x[xo + j];
+            float sum = start[so + j];
             for (int r = from; r < rows; r++) sum += x[xo + r * period + j];
             o[oo + j] = sum;
         }
@@ -741,9 +741,9 @@ public final class VectorBackend implements Backend {
         return sums;
     }
 
-    /** {@code dst[j] +=} column {@code off + j} of each part's sums, part after part. */
+    /** {@code dst[j] +=} column {@code off + j} of each part's sums, part after part ({@link #columnSums} over the parts). */
     private static void addParts(float[] sums, int rows, int width, int off, int n, float[] dst, int dstOff) {
-        for (int part = 0; part < Math.ceilDiv(rows, NORM_ROWS); part++) VectorMath.axpy(1f, sums, part * width + off, dst, dstOff, n);
+        columnSums(sums, off, width, Math.ceilDiv(rows, NORM_ROWS), dst, dstOff, 0, n, true);
     }
 
     // ---- transformer kernels ----------------------------------------------------------------
