@@ -86,6 +86,10 @@ public final class Ops {
     public static Var rope(Tape t, Var x, int[] positions, float theta) { return Rope.apply(t, x, positions, theta); }
     /** q {@code [B, T, H, D]}, k and v {@code [B, S, KV, D]}; see {@code Backend.attention}. */
     public static Var attention(Tape t, Var q, Var k, Var v, int[] qPos) { return Attention.apply(t, q, k, v, qPos); }
+    /** {@link #attention} with q, k and v read from one fused projection {@code [B*T, (H + 2 KV) * D]}; output {@code [B, T, H, D]}. */
+    public static Var attention(Tape t, Var qkv, int batch, int seqLen, int heads, int kvHeads, int[] qPos) {
+        return Attention.applyFused(t, qkv, batch, seqLen, heads, kvHeads, qPos);
+    }
     /** Rows of table {@code [V, D]} for ids; output {@code [ids.length, D]}. */
     public static Var embedding(Tape t, Var table, int[] ids) { return Embedding.apply(t, table, ids); }
     /** Per-row losses {@code [N]} of logits {@code [N, V]}; negative targets are ignored (loss 0). */

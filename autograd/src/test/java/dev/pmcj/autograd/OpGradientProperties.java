@@ -199,6 +199,20 @@ abstract class OpGradientProperties {
                 random(rnd, "q", b, tq, heads, d), random(rnd, "k", b, s, kvHeads, d), random(rnd, "v", b, s, kvHeads, d));
     }
 
+    /** q, k and v as column blocks of one fused projection: the gradient lands in that projection's rows. */
+    @Property(tries = TRIES)
+    void attentionOverAFusedProjection(@ForAll @IntRange(min = 1, max = 2) int b, @ForAll @IntRange(min = 1, max = 3) int tq,
+                                       @ForAll @IntRange(min = 1, max = 2) int kvHeads, @ForAll @IntRange(min = 1, max = 2) int group,
+                                       @ForAll @IntRange(min = 1, max = 4) int d, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        int heads = kvHeads * group;
+        int[] qPos = new int[b * tq];
+        for (int i = 0; i < qPos.length; i++) qPos[i] = i % tq;
+        check(backend(), "fused attention, " + heads + " heads over " + kvHeads, rnd,
+                (t, x) -> Ops.attention(t, x[0], b, tq, heads, kvHeads, qPos),
+                random(rnd, "qkv", b * tq, (heads + 2 * kvHeads) * d));
+    }
+
     @Property(tries = TRIES)
     void embedding(@ForAll @IntRange(min = 1, max = 5) int vocab, @ForAll @IntRange(min = 1, max = 4) int d,
                    @ForAll @IntRange(min = 1, max = 6) int n, @ForAll long seed) {

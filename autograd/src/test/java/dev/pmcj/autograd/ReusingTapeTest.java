@@ -94,7 +94,8 @@ class ReusingTapeTest {
         Var k = Ops.reshape(t, Ops.contiguous(t, Ops.slice(t, qkv, 1, 8, 16)), 2, 3, 2, 4);
         Var v = Ops.reshape(t, Ops.contiguous(t, Ops.slice(t, qkv, 1, 16, 24)), 2, 3, 2, 4);
         Var a = Ops.reshape(t, Ops.attention(t, q, k, v, pos), 6, 8);
-        Var r = Ops.rmsNorm(t, Ops.add(t, x, a), p[5], 1e-5f);
+        Var fused = Ops.reshape(t, Ops.attention(t, qkv, 2, 3, 2, 2, pos), 6, 8);    // q, k, v read in place
+        Var r = Ops.rmsNorm(t, Ops.add(t, Ops.add(t, x, a), fused), p[5], 1e-5f);
         Var scores = Ops.matmul(t, Ops.reshape(t, r, 2, 3, 8), false, Ops.reshape(t, h, 2, 3, 8), true); // [2, 3, 3]
         Var mixed = Ops.sub(t, Ops.softmax(t, scores), Ops.div(t, Ops.logSoftmax(t, scores), Ops.affine(t, Ops.max(t, scores, -1), 0.5f, 2f)));
         Var pooled = Ops.mul(t, Ops.mean(t, mixed, 1), Ops.sigmoid(t, Ops.sum(t, mixed, 2)));       // [2, 1, 3] * [2, 3, 1]

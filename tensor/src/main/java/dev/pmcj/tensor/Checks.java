@@ -254,9 +254,10 @@ public final class Checks {
     public static void attention(String op, Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         rank(op, "q", q, 4);
         rank(op, "k", k, 4);
-        contiguous(op, "q", q);
-        contiguous(op, "k", k);
-        contiguous(op, "v", v);
+        rank(op, "v", v, 4);
+        heads(op, "q", q);
+        heads(op, "k", k);
+        heads(op, "v", v);
         contiguous(op, "out", out);
         contiguous(op, "lse", lse);
         int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
@@ -269,6 +270,28 @@ public final class Checks {
         expectShape(op, "q", q, "lse", lse, Shape.of(b, h, t));
         length(op, "qPos", qPos, "q", q, b * t);
         inRange(op, "qPos", qPos, 0, s, () -> "keys k " + k.shape());
+    }
+
+    /**
+     * Attention's q, k and v (and their gradients) may be views whose token rows are any distance
+     * apart, as long as each row's heads lie one after another: {@code [B, T, H, D]} with strides
+     * {@code (any, any, D, 1)}, such as q, k and v sliced from one fused projection's output.
+     */
+    public static void heads(String op, String name, Tensor t) {
+        int d = t.dim(3);
+        boolean ok = (t.dim(3) <= 1 || t.stride(3) == 1) && (t.dim(2) <= 1 || t.stride(2) == d)
+                && t.stride(0) >= 0 && t.stride(1) >= 0;
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " with strides "
+                    + java.util.Arrays.toString(t.strides()) + " must hold each row's heads contiguously (strides [*, *, "
+                    + d + ", 1])");
+        }
+    }
+
+    /** An attention gradient: the shape of its value, its rows' heads contiguous ({@link #heads}). */
+    public static void headsGradient(String op, String name, Tensor value, Tensor grad) {
+        sameShape(op, name, value, "d" + name, grad);
+        heads(op, "d" + name, grad);
     }
 
     /** A gradient must have the shape of the value it belongs to. */

@@ -255,7 +255,7 @@ public final class ScalarBackend implements Backend {
     public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
         Checks.attention(op, q, k, v, qPos, out, lse);
-        Attention.forward(buf(op, "q", q), buf(op, "k", k), buf(op, "v", v), qPos, buf(op, "out", out),
+        Attention.forward(heads(op, "q", q), heads(op, "k", k), heads(op, "v", v), qPos, buf(op, "out", out),
                 buf(op, "lse", lse), dims(q, k));
     }
 
@@ -265,12 +265,16 @@ public final class ScalarBackend implements Backend {
         String op = "attentionBackward";
         Checks.attention(op, q, k, v, qPos, out, lse);
         Checks.gradient(op, "out", out, dout);
-        Checks.gradient(op, "q", q, dq);
-        Checks.gradient(op, "k", k, dk);
-        Checks.gradient(op, "v", v, dv);
-        Attention.backward(buf(op, "q", q), buf(op, "k", k), buf(op, "v", v), qPos, buf(op, "out", out),
-                buf(op, "lse", lse), buf(op, "dout", dout), buf(op, "dq", dq), buf(op, "dk", dk), buf(op, "dv", dv),
+        Checks.headsGradient(op, "q", q, dq);
+        Checks.headsGradient(op, "k", k, dk);
+        Checks.headsGradient(op, "v", v, dv);
+        Attention.backward(heads(op, "q", q), heads(op, "k", k), heads(op, "v", v), qPos, buf(op, "out", out),
+                buf(op, "lse", lse), buf(op, "dout", dout), heads(op, "dq", dq), heads(op, "dk", dk), heads(op, "dv", dv),
                 dims(q, k));
+    }
+
+    private static Attention.Heads heads(String op, String name, Tensor t) {
+        return new Attention.Heads(buf(op, name, t), Attention.Rows.of(t));
     }
 
     private static Attention.Dims dims(Tensor q, Tensor k) {

@@ -132,6 +132,37 @@ public final class Tensor {
         return new Tensor(backend, storage, new Shape(d), s, offset);
     }
 
+    /**
+     * Axis {@code axis} split into axes of the given sizes, always a view: q, k and v sliced from
+     * a fused projection's {@code [B, T, 3C]} become {@code [B, T, H, D]} with rows 3C apart.
+     */
+    public Tensor unflatten(int axis, int... sizes) {
+        int a = shape.axis(axis);
+        long product = 1;
+        for (int n : sizes) product *= n;
+        if (product != shape.at(a)) {
+            throw new IllegalArgumentException("unflatten: axis " + axis + " of " + shape + " cannot split into "
+                    + Arrays.toString(sizes));
+        }
+        int r = rank() + sizes.length - 1;
+        int[] d = new int[r], s = new int[r];
+        for (int i = 0; i < a; i++) {
+            d[i] = shape.at(i);
+            s[i] = strides[i];
+        }
+        int stride = strides[a];
+        for (int i = sizes.length - 1; i >= 0; i--) {
+            d[a + i] = sizes[i];
+            s[a + i] = stride;
+            stride *= sizes[i];
+        }
+        for (int i = a + 1; i < rank(); i++) {
+            d[i + sizes.length - 1] = shape.at(i);
+            s[i + sizes.length - 1] = strides[i];
+        }
+        return new Tensor(backend, storage, new Shape(d), s, offset);
+    }
+
     /** Elements {@code [start, end)} along {@code axis}. */
     public Tensor slice(int axis, int start, int end) {
         int a = shape.axis(axis);

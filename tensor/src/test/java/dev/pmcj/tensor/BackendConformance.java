@@ -442,7 +442,25 @@ public abstract class BackendConformance {
         checkAttention(2, t, extraKeys, 1, group, d, seed);
     }
 
+    /**
+     * q, k and v, and their gradients, as column blocks of wider token rows (q, k and v sliced from one
+     * fused projection): views whose rows lie further apart than their heads. The wide tensors are
+     * compared whole, so a write outside a view fails too.
+     */
+    @Property(tries = 30)
+    void attentionOnViewsOfWiderRows(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 70) int t,
+                                     @ForAll @IntRange(min = 0, max = 10) int extraKeys, @ForAll @IntRange(min = 1, max = 2) int kv,
+                                     @ForAll @IntRange(min = 1, max = 2) int group, @ForAll @IntRange(min = 1, max = 20) int d,
+                                     @ForAll @IntRange(min = 0, max = 5) int pad, @ForAll long seed) {
+        checkAttention(batch, t, extraKeys, kv, group, d, seed, pad);
+    }
+
     private void checkAttention(int batch, int t, int extraKeys, int kv, int group, int d, long seed) {
+        checkAttention(batch, t, extraKeys, kv, group, d, seed, -1);
+    }
+
+    /** With {@code pad >= 0}, q, k, v and their gradients are views into wider rows with pad spare columns. */
+    private void checkAttention(int batch, int t, int extraKeys, int kv, int group, int d, long seed, int pad) {
         Random rnd = new Random(seed);
         int s = t + extraKeys, h = kv * group;
         int[] qPos = new int[batch * t];
@@ -450,20 +468,33 @@ public abstract class BackendConformance {
             int start = rnd.nextInt(extraKeys + 1);
             for (int i = 0; i < t; i++) qPos[b * t + i] = start + i;
         }
-        Twin q = uniform(rnd, -2, 2, batch, t, h, d), k = uniform(rnd, -2, 2, batch, s, kv, d);
-        Twin v = random(rnd, batch, s, kv, d);
+        boolean views = pad >= 0;
+        int skip = Math.max(pad, 0);
+        Twin wideQ = uniform(rnd, -2, 2, batch, t, h * d + skip), wideKv = uniform(rnd, -2, 2, batch, s, 2 * kv * d + skip);
+        Twin q = views ? heads(wideQ, skip, h, d) : uniform(rnd, -2, 2, batch, t, h, d);
+        Twin k = views ? heads(wideKv, 0, kv, d) : uniform(rnd, -2, 2, batch, s, kv, d);
+        Twin v = views ? heads(wideKv, kv * d, kv, d) : random(rnd, batch, s, kv, d);
         Twin out = random(rnd, batch, t, h, d), lse = random(rnd, batch, h, t);
         both(r -> (r ? reference : candidate()).attention(pick(q, r), pick(k, r), pick(v, r), qPos, pick(out, r),
                 pick(lse, r)));
         assertClose("attention out", out, 1e-5, 1e-4);
         assertClose("attention lse", lse, 1e-5, 1e-5);
         Twin dout = random(rnd, batch, t, h, d);
-        Twin dq = random(rnd, batch, t, h, d), dk = random(rnd, batch, s, kv, d), dv = random(rnd, batch, s, kv, d);
+        Twin wideDq = random(rnd, batch, t, h * d + skip), wideDkv = random(rnd, batch, s, skip + 2 * kv * d);
+        Twin dq = views ? heads(wideDq, 0, h, d) : random(rnd, batch, t, h, d);
+        Twin dk = views ? heads(wideDkv, skip + kv * d, kv, d) : random(rnd, batch, s, kv, d);
+        Twin dv = views ? heads(wideDkv, skip, kv, d) : random(rnd, batch, s, kv, d);
         both(r -> (r ? reference : candidate()).attentionBackward(pick(q, r), pick(k, r), pick(v, r), qPos,
                 pick(out, r), pick(lse, r), pick(dout, r), pick(dq, r), pick(dk, r), pick(dv, r)));
-        assertClose("attentionBackward dq", dq, 1e-4, 1e-4);
-        assertClose("attentionBackward dk", dk, 1e-4, 1e-4);
-        assertClose("attentionBackward dv", dv, 1e-4, 1e-4);
+        assertClose("attentionBackward dq", views ? wideDq : dq, 1e-4, 1e-4);
+        assertClose("attentionBackward dk and dv", views ? wideDkv : dk, 1e-4, 1e-4);
+        if (!views) assertClose("attentionBackward dv", dv, 1e-4, 1e-4);
+    }
+
+    /** Columns {@code [from, from + heads*d)} of a {@code [B, T, W]} twin as a {@code [B, T, heads, d]} view. */
+    private static Twin heads(Twin wide, int from, int heads, int d) {
+        return new Twin(wide.r.slice(2, from, from + heads * d).unflatten(2, heads, d),
+                wide.c.slice(2, from, from + heads * d).unflatten(2, heads, d));
     }
 
     @Property(tries = 40)

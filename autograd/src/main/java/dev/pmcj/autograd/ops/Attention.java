@@ -37,4 +37,45 @@ public final class Attention {
         }
         return out;
     }
+
+    /**
+     * Attention over one fused projection {@code qkv [B*T, (H + 2 KV) * D]}, each row q's heads,
+     * then k's, then v's: q, k and v are views of its column blocks, and the backward adds their
+     * gradients straight into qkv's, so that one product makes qkv and one product each gives its
+     * dX and dW (three products for each where q, k and v were separate). Output {@code [B, T, H, D]}.
+     */
+    public static Var applyFused(Tape t, Var qkv, int batch, int seqLen, int heads, int kvHeads, int[] qPos) {
+        Shape s = qkv.shape();
+        int width = heads + 2 * kvHeads;
+        if (s.rank() != 2 || s.at(0) != batch * seqLen || s.at(1) % width != 0) {
+            throw new IllegalArgumentException("attention: qkv " + s + " must be [" + batch * seqLen + ", (" + heads
+                    + " + 2 x " + kvHeads + ") heads x D] for " + batch + " streams of " + seqLen + " tokens");
+        }
+        Backend be = t.backend();
+        int d = s.at(1) / width;
+        int[] pos = qPos.clone(); // the caller may reuse its array before backward runs
+        Tensor[] qkvv = split(qkv.value().contiguous(), batch, seqLen, heads, kvHeads, d);
+        Shape qs = Shape.of(batch, seqLen, heads, d);
+        Tensor y = t.allocateOutput(qs);
+        Tensor lse = t.allocateOutput(Shape.of(batch, heads, seqLen));
+        be.attention(qkvv[0], qkvv[1], qkvv[2], pos, y, lse);
+        Var out = t.output(y, qkv);
+        if (t.needsGrad(qkv)) {
+            t.record(out, () -> {
+                if (out.grad() == null) return;
+                Tensor[] g = split(t.gradOf(qkv), batch, seqLen, heads, kvHeads, d);
+                be.attentionBackward(qkvv[0], qkvv[1], qkvv[2], pos, y, lse, out.grad(), g[0], g[1], g[2]);
+            });
+        }
+        return out;
+    }
+
+    /** q, k and v as {@code [B, T, heads, D]} views of a fused projection's column blocks. */
+    private static Tensor[] split(Tensor qkv, int batch, int seqLen, int heads, int kvHeads, int d) {
+        Tensor rows = qkv.unflatten(0, batch, seqLen);
+        int k0 = heads * d, v0 = k0 + kvHeads * d;
+        return new Tensor[] {rows.slice(2, 0, k0).unflatten(2, heads, d),
+                rows.slice(2, k0, v0).unflatten(2, kvHeads, d),
+                rows.slice(2, v0, v0 + kvHeads * d).unflatten(2, kvHeads, d)};
+    }
 }

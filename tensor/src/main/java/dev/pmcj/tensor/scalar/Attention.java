@@ -4,7 +4,7 @@ package dev.pmcj.tensor.scalar;
  * Rotary embedding and causal grouped-query attention, written as the textbook formulas:
  * scores {@code s_j = q . k_j / sqrt(D)} for the keys {@code j <= qPos}, {@code p = softmax(s)},
  * {@code out = sum_j p_j v_j}. Layouts: q, out {@code [B, T, H, D]}; k, v {@code [B, S, KV, D]};
- * lse {@code [B, H, T]}.
+ * lse {@code [B, H, T]}; q, k, v and their gradients may have token rows any distance apart ({@link Rows}).
  */
 public final class Attention {
     private Attention() {
@@ -35,12 +35,9 @@ public final class Attention {
 
     /** Sizes shared by forward and backward. */
     public record Dims(int b, int t, int h, int d, int s, int kv) {
-        int qIndex(int bi, int ti, int hi) {
-            return ((bi * t + ti) * h + hi) * d;
-        }
-
-        int kIndex(int bi, int j, int hi) {
-            return ((bi * s + j) * kv + hi / (h / kv)) * d;
+        /** The KV head that query head {@code hi} reads. */
+        int group(int hi) {
+            return hi / (h / kv);
         }
 
         int lseIndex(int bi, int ti, int hi) {
@@ -48,21 +45,42 @@ public final class Attention {
         }
     }
 
-    public static void forward(Buf q, Buf k, Buf v, int[] qPos, Buf out, Buf lse, Dims dm) {
+    /**
+     * Where a {@code [B, T, H, D]} tensor's head {@code (b, t, h)} starts: token rows {@code s1}
+     * apart, batches {@code s0} apart, a row's heads one after another (views of a fused projection).
+     */
+    public record Rows(int s0, int s1, int d) {
+        public static Rows of(dev.pmcj.tensor.Tensor t) {
+            return new Rows(t.stride(0), t.stride(1), t.dim(3));
+        }
+
+        int at(int b, int t, int h) {
+            return b * s0 + t * s1 + h * d;
+        }
+    }
+
+    /** A tensor's numbers with its {@link Rows} layout. */
+    public record Heads(Buf buf, Rows rows) {
+        int at(int b, int t, int h) {
+            return rows.at(b, t, h);
+        }
+    }
+
+    public static void forward(Heads q, Heads k, Heads v, int[] qPos, Buf out, Buf lse, Dims dm) {
         for (int b = 0; b < dm.b; b++) {
             for (int t = 0; t < dm.t; t++) {
                 int pos = qPos[b * dm.t + t];
                 for (int h = 0; h < dm.h; h++) {
-                    int qi = dm.qIndex(b, t, h);
-                    double[] s = scores(q, k, qi, b, h, pos, dm);
+                    double[] s = scores(q, k, b, t, h, pos, dm);
                     double max = Double.NEGATIVE_INFINITY, sum = 0;
                     for (double sj : s) max = Math.max(max, sj);
                     for (double sj : s) sum += Math.exp(sj - max);
                     double logZ = max + Math.log(sum);
+                    int oi = ((b * dm.t + t) * dm.h + h) * dm.d;
                     for (int e = 0; e < dm.d; e++) {
                         double acc = 0;
-                        for (int j = 0; j <= pos; j++) acc += Math.exp(s[j] - logZ) * v.get(dm.kIndex(b, j, h) + e);
-                        out.set(qi + e, acc);
+                        for (int j = 0; j <= pos; j++) acc += Math.exp(s[j] - logZ) * v.buf.get(v.at(b, j, dm.group(h)) + e);
+                        out.set(oi + e, acc);
                     }
                     lse.set(dm.lseIndex(b, t, h), logZ);
                 }
@@ -75,48 +93,60 @@ public final class Attention {
      * ds_j = p_j (dp_j - dout . out); dq += ds_j k_j / sqrt(D); dk_j += ds_j q / sqrt(D).
      * Sums run in double scratch and are added to the gradients once at the end.
      */
-    public static void backward(Buf q, Buf k, Buf v, int[] qPos, Buf out, Buf lse, Buf dout,
-                                Buf dq, Buf dk, Buf dv, Dims dm) {
+    public static void backward(Heads q, Heads k, Heads v, int[] qPos, Buf out, Buf lse, Buf dout,
+                                Heads dq, Heads dk, Heads dv, Dims dm) {
         double scale = 1 / Math.sqrt(dm.d);
+        Rows qRows = new Rows(dm.t * dm.h * dm.d, dm.h * dm.d, dm.d), kRows = new Rows(dm.s * dm.kv * dm.d, dm.kv * dm.d, dm.d);
         double[] gq = new double[dm.b * dm.t * dm.h * dm.d], gk = new double[dm.b * dm.s * dm.kv * dm.d];
         double[] gv = new double[gk.length];
         for (int b = 0; b < dm.b; b++) {
             for (int t = 0; t < dm.t; t++) {
                 int pos = qPos[b * dm.t + t];
                 for (int h = 0; h < dm.h; h++) {
-                    int qi = dm.qIndex(b, t, h);
-                    double[] s = scores(q, k, qi, b, h, pos, dm);
+                    int oi = qRows.at(b, t, h), qi = q.at(b, t, h);
+                    double[] s = scores(q, k, b, t, h, pos, dm);
                     double logZ = lse.get(dm.lseIndex(b, t, h)), rowDot = 0;
-                    for (int e = 0; e < dm.d; e++) rowDot += (double) dout.get(qi + e) * out.get(qi + e);
+                    for (int e = 0; e < dm.d; e++) rowDot += (double) dout.get(oi + e) * out.get(oi + e);
                     for (int j = 0; j <= pos; j++) {
-                        int ki = dm.kIndex(b, j, h);
+                        int g = dm.group(h), ki = k.at(b, j, g), vi = v.at(b, j, g), gi = kRows.at(b, j, g);
                         double p = Math.exp(s[j] - logZ), dp = 0;
-                        for (int e = 0; e < dm.d; e++) dp += (double) dout.get(qi + e) * v.get(ki + e);
+                        for (int e = 0; e < dm.d; e++) dp += (double) dout.get(oi + e) * v.buf.get(vi + e);
                         double ds = p * (dp - rowDot) * scale;
                         for (int e = 0; e < dm.d; e++) {
-                            gv[ki + e] += p * dout.get(qi + e);
-                            gq[qi + e] += ds * k.get(ki + e);
-                            gk[ki + e] += ds * q.get(qi + e);
+                            gv[gi + e] += p * dout.get(oi + e);
+                            gq[oi + e] += ds * k.buf.get(ki + e);
+                            gk[gi + e] += ds * q.buf.get(qi + e);
                         }
                     }
                 }
             }
         }
-        for (int i = 0; i < gq.length; i++) dq.add(i, gq[i]);
-        for (int i = 0; i < gk.length; i++) {
-            dk.add(i, gk[i]);
-            dv.add(i, gv[i]);
+        for (int b = 0; b < dm.b; b++) {
+            for (int t = 0; t < dm.t; t++) {
+                for (int h = 0; h < dm.h; h++) addRow(gq, qRows.at(b, t, h), dq, dq.at(b, t, h), dm.d);
+            }
+            for (int j = 0; j < dm.s; j++) {
+                for (int g = 0; g < dm.kv; g++) {
+                    addRow(gk, kRows.at(b, j, g), dk, dk.at(b, j, g), dm.d);
+                    addRow(gv, kRows.at(b, j, g), dv, dv.at(b, j, g), dm.d);
+                }
+            }
         }
     }
 
+    private static void addRow(double[] from, int fi, Heads to, int ti, int d) {
+        for (int e = 0; e < d; e++) to.buf.add(ti + e, from[fi + e]);
+    }
+
     /** s_j = q . k_j / sqrt(D) for j = 0..pos. */
-    private static double[] scores(Buf q, Buf k, int qi, int b, int h, int pos, Dims dm) {
+    private static double[] scores(Heads q, Heads k, int b, int t, int h, int pos, Dims dm) {
         double scale = 1 / Math.sqrt(dm.d);
         double[] s = new double[pos + 1];
+        int qi = q.at(b, t, h);
         for (int j = 0; j <= pos; j++) {
-            int ki = dm.kIndex(b, j, h);
+            int ki = k.at(b, j, dm.group(h));
             double dot = 0;
-            for (int e = 0; e < dm.d; e++) dot += (double) q.get(qi + e) * k.get(ki + e);
+            for (int e = 0; e < dm.d; e++) dot += (double) q.buf.get(qi + e) * k.buf.get(ki + e);
             s[j] = dot * scale;
         }
         return s;

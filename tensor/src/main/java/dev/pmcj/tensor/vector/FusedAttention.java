@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code T x S} is materialised. Two-pass softmax (scores first, then max-shifted exponentials);
  * the backward recomputes the probabilities from the saved log-sum-exp. Layouts as in
  * {@link dev.pmcj.tensor.Backend#attention}: q, out {@code [B, T, H, D]}; k, v {@code [B, S, KV, D]};
- * lse {@code [B, H, T]}. Arguments are validated by the caller.
+ * lse {@code [B, H, T]}; q, k, v and their gradients may be views with token rows any stride apart
+ * (slices of one fused projection), out and dout are contiguous. Arguments are validated by the caller.
  */
 final class FusedAttention {
     /** Below this many multiply-adds the work stays on the calling thread. */
@@ -52,20 +53,18 @@ final class FusedAttention {
         Dims dm = Dims.of(q, k);
         float[] qs = Checks.host(op, "q", q), ks = Checks.host(op, "k", k), vs = Checks.host(op, "v", v);
         float[] os = Checks.host(op, "out", out), ls = Checks.host(op, "lse", lse);
-        int q0 = q.offset(), k0 = k.offset(), v0 = v.offset(), o0 = out.offset(), l0 = lse.offset();
-        int d = dm.d;
+        int l0 = lse.offset(), d = dm.d, os1 = dm.h * d; // out is contiguous: rows h*d apart
         float scale = (float) (1 / Math.sqrt(d));
-        int stride = dm.kv * d;
         boolean oneVector = d == S8.length() && ONE_VECTOR_HEADS;
         if (oneVector && dm.h % HEADS_AT_ONCE == 0 && dm.t < TILED_MIN_QUERIES && S8.length() == VectorMath.L) {
             int groups = dm.h / HEADS_AT_ONCE;
             Parallel.forEach(dm.b * dm.t * groups, dm.work() >= PARALLEL_MIN, item -> {
                 int row = item / groups, h0 = (item % groups) * HEADS_AT_ONCE, b = row / dm.t, t = row % dm.t;
-                int n = qPos[row] + 1, kvBase = b * dm.s * stride, qi = (row * dm.h + h0) * d;
+                int n = qPos[row] + 1, oi = out.offset() + row * os1 + h0 * d;
                 float[] sc = VectorMath.scratch((n + 2) * HEADS_AT_ONCE); // nothing below uses the scratch row
-                eightHeadScores(qs, q0 + qi, scale, ks, k0 + kvBase, stride, h0, dm.group(), n, sc);
+                eightHeadScores(qs, at(q, b, t, h0), scale, ks, at(k, b, 0, 0), k.stride(1), h0, dm.group(), n, sc);
                 eightHeadExp(sc, n);
-                eightHeadWeighted(sc, n, vs, v0 + kvBase, stride, h0, dm.group(), os, o0 + qi);
+                eightHeadWeighted(sc, n, vs, at(v, b, 0, 0), v.stride(1), h0, dm.group(), os, oi);
                 for (int i = 0; i < HEADS_AT_ONCE; i++) {
                     ls[l0 + (b * dm.h + h0 + i) * dm.t + t] = sc[n * HEADS_AT_ONCE + i] + (float) Math.log(sc[(n + 1) * HEADS_AT_ONCE + i]);
                 }
@@ -76,16 +75,17 @@ final class FusedAttention {
         // head, so the second reads that head's keys and values from its own L1 rather than
         // another core fetching the same lines at the same moment.
         int perTask = dm.b * dm.kv >= 4 * Parallel.THREADS ? dm.group() : 1, tasksPerBatch = dm.h / perTask;
+        int qs1 = q.stride(1), ks1 = k.stride(1), vs1 = v.stride(1);
         Parallel.forEach(dm.b * tasksPerBatch, dm.work() >= PARALLEL_MIN, item -> {
             int b = item / tasksPerBatch, h0 = (item % tasksPerBatch) * perTask;
-            int kBase = k0 + (b * dm.s * dm.kv + h0 / dm.group()) * d, vBase = v0 + (b * dm.s * dm.kv + h0 / dm.group()) * d;
+            int kBase = at(k, b, 0, h0 / dm.group()), vBase = at(v, b, 0, h0 / dm.group());
             for (int h = h0; h < h0 + perTask; h++) {
                 if (dm.t >= TILED_MIN_QUERIES) { // training, prefill: S and O as packed products per tile
                     for (int t0 = 0; t0 < dm.t; t0 += TILE) {
-                        int rows = Math.min(TILE, dm.t - t0), qi = ((b * dm.t + t0) * dm.h + h) * d;
+                        int rows = Math.min(TILE, dm.t - t0), oi = out.offset() + ((b * dm.t + t0) * dm.h + h) * d;
                         int n = visibleKeys(qPos, b * dm.t + t0, rows);
                         float[] p = TILES.get().fit(rows * n).p;
-                        Gemm.packed(qs, q0 + qi, dm.h * d, 1, ks, kBase, 1, stride, p, 0, n, rows, n, d, false);
+                        Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false);
                         for (int r = 0; r < rows; r++) {
                             int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
                             VectorMath.scale(scale, p, pr, visible);
@@ -95,23 +95,28 @@ final class FusedAttention {
                             java.util.Arrays.fill(p, pr + visible, pr + n, 0f);
                             ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
                         }
-                        Gemm.packed(p, 0, n, 1, vs, vBase, stride, 1, os, o0 + qi, dm.h * d, rows, d, n, false);
+                        Gemm.packed(p, 0, n, 1, vs, vBase, vs1, 1, os, oi, os1, rows, d, n, false);
                     }
                     continue;
                 }
                 for (int t = 0; t < dm.t; t++) {
-                    int pos = qPos[b * dm.t + t], qi = ((b * dm.t + t) * dm.h + h) * d;
+                    int pos = qPos[b * dm.t + t], qi = at(q, b, t, h), oi = out.offset() + ((b * dm.t + t) * dm.h + h) * d;
                     float[] sc = VectorMath.scratch(pos + 1); // nothing below uses the scratch row
                     float max = oneVector
-                            ? scores8(qs, q0 + qi, scale, ks, kBase, stride, pos + 1, sc)
-                            : scores(qs, q0 + qi, scale, ks, kBase, stride, d, pos + 1, sc);
+                            ? scores8(qs, qi, scale, ks, kBase, ks1, pos + 1, sc)
+                            : scores(qs, qi, scale, ks, kBase, ks1, d, pos + 1, sc);
                     float sum = VectorMath.expShifted(sc, 0, max, sc, 0, pos + 1), inv = 1f / sum;
-                    if (oneVector) weighted8(sc, inv, vs, vBase, stride, pos + 1, os, o0 + qi);
-                    else weighted(sc, inv, vs, vBase, stride, d, pos + 1, os, o0 + qi);
+                    if (oneVector) weighted8(sc, inv, vs, vBase, vs1, pos + 1, os, oi);
+                    else weighted(sc, inv, vs, vBase, vs1, d, pos + 1, os, oi);
                     ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
                 }
             }
         });
+    }
+
+    /** Where head {@code h} of token {@code t} in batch {@code b} starts: a row's heads are contiguous, rows and batches any stride apart. */
+    private static int at(Tensor x, int b, int t, int h) {
+        return x.offset() + b * x.stride(0) + t * x.stride(1) + h * x.dim(3);
     }
 
     /** {@link #scaledDots}, returning their max. */
@@ -285,32 +290,33 @@ final class FusedAttention {
         float[] qs = Checks.host(op, "q", q), ks = Checks.host(op, "k", k), vs = Checks.host(op, "v", v);
         float[] os = Checks.host(op, "out", out), ls = Checks.host(op, "lse", lse), gs = Checks.host(op, "dout", dout);
         float[] dqs = Checks.host(op, "dq", dq), dks = Checks.host(op, "dk", dk), dvs = Checks.host(op, "dv", dv);
-        int q0 = q.offset(), k0 = k.offset(), v0 = v.offset(), o0 = out.offset(), l0 = lse.offset(), g0 = dout.offset();
-        int dq0 = dq.offset(), dk0 = dk.offset(), dv0 = dv.offset();
-        int d = dm.d, qs1 = dm.h * d, kvs1 = dm.kv * d; // row strides of q-like and k-like tensors
+        int l0 = lse.offset(), d = dm.d, os1 = dm.h * d; // out and dout are contiguous
+        int qs1 = q.stride(1), ks1 = k.stride(1), vs1 = v.stride(1), dqs1 = dq.stride(1), dks1 = dk.stride(1), dvs1 = dv.stride(1);
         float scale = (float) (1 / Math.sqrt(d));
         Parallel.forEach(dm.b * dm.kv, dm.work() >= PARALLEL_MIN, item -> {
-            int b = item / dm.kv, g = item % dm.kv, kv = (b * dm.s * dm.kv + g) * d;
+            int b = item / dm.kv, g = item % dm.kv;
+            int ki = at(k, b, 0, g), vi = at(v, b, 0, g), dki = at(dk, b, 0, g), dvi = at(dv, b, 0, g);
             for (int h = g * dm.group(); h < (g + 1) * dm.group(); h++) {
                 for (int t0 = 0; t0 < dm.t; t0 += TILE) {
-                    int rows = Math.min(TILE, dm.t - t0), qi = ((b * dm.t + t0) * dm.h + h) * d;
+                    int rows = Math.min(TILE, dm.t - t0), qi = at(q, b, t0, h), dqi = at(dq, b, t0, h);
+                    int oi = ((b * dm.t + t0) * dm.h + h) * d, o = out.offset() + oi, go = dout.offset() + oi;
                     int n = visibleKeys(qPos, b * dm.t + t0, rows); // under causality, fewer for earlier tiles
                     Tiles w = TILES.get().fit(rows * n);
                     // S = Q K^T and dP = dO V^T, rows x n.
-                    Gemm.packed(qs, q0 + qi, qs1, 1, ks, k0 + kv, 1, kvs1, w.p, 0, n, rows, n, d, false);
-                    Gemm.packed(gs, g0 + qi, qs1, 1, vs, v0 + kv, 1, kvs1, w.dp, 0, n, rows, n, d, false);
+                    Gemm.packed(qs, qi, qs1, 1, ks, ki, 1, ks1, w.p, 0, n, rows, n, d, false);
+                    Gemm.packed(gs, go, os1, 1, vs, vi, 1, vs1, w.dp, 0, n, rows, n, d, false);
                     for (int r = 0; r < rows; r++) {
                         int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
                         float l = ls[l0 + (b * dm.h + h) * dm.t + t];
-                        float rowDot = VectorMath.dot(gs, g0 + qi + r * qs1, os, o0 + qi + r * qs1, d);
+                        float rowDot = VectorMath.dot(gs, go + r * os1, os, o + r * os1, d);
                         VectorMath.scale(scale, w.p, pr, visible);
                         VectorMath.expShifted(w.p, pr, l, w.p, pr, visible);
                         java.util.Arrays.fill(w.p, pr + visible, pr + n, 0f);
                         VectorMath.shiftScaleMul(w.dp, pr, -rowDot, scale, w.p, pr, n); // dS, in dp
                     }
-                    Gemm.packed(w.p, 0, 1, n, gs, g0 + qi, qs1, 1, dvs, dv0 + kv, kvs1, n, d, rows, true);
-                    Gemm.packed(w.dp, 0, n, 1, ks, k0 + kv, kvs1, 1, dqs, dq0 + qi, qs1, rows, d, n, true);
-                    Gemm.packed(w.dp, 0, 1, n, qs, q0 + qi, qs1, 1, dks, dk0 + kv, kvs1, n, d, rows, true);
+                    Gemm.packed(w.p, 0, 1, n, gs, go, os1, 1, dvs, dvi, dvs1, n, d, rows, true);
+                    Gemm.packed(w.dp, 0, n, 1, ks, ki, ks1, 1, dqs, dqi, dqs1, rows, d, n, true);
+                    Gemm.packed(w.dp, 0, 1, n, qs, qi, qs1, 1, dks, dki, dks1, n, d, rows, true);
                 }
             }
         });

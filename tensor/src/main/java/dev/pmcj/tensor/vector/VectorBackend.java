@@ -800,9 +800,9 @@ public final class VectorBackend implements Backend {
         String op = "attentionBackward";
         Checks.attention(op, q, k, v, qPos, out, lse);
         Checks.gradient(op, "out", out, dout);
-        Checks.gradient(op, "q", q, dq);
-        Checks.gradient(op, "k", k, dk);
-        Checks.gradient(op, "v", v, dv);
+        Checks.headsGradient(op, "q", q, dq);
+        Checks.headsGradient(op, "k", k, dk);
+        Checks.headsGradient(op, "v", v, dv);
         FusedAttention.backward(q, k, v, qPos, out, lse, dout, dq, dk, dv);
     }
 

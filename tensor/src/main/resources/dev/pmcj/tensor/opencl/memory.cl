@@ -9,3 +9,11 @@ __kernel void copy_strided(__global const float* src, int srcOff, int8 srcStride
     int i = get_global_id(0);
     if (i < n) dst[dstOff + i] = src[srcOff + strided_offset(i, dims, srcStrides, rank)];
 }
+
+// dst viewed with strides (each element once: no broadcast axes) += src (contiguous): how attention's
+// gradients reach q, k and v sliced from the rows of one fused projection.
+__kernel void add_into_strided(__global const float* src, int srcOff, __global float* dst, int dstOff,
+                               int8 dstStrides, int8 dims, int rank, int n) {
+    int i = get_global_id(0);
+    if (i < n) dst[dstOff + strided_offset(i, dims, dstStrides, rank)] += src[srcOff + i];
+}

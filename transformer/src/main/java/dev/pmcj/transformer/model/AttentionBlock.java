@@ -20,29 +20,23 @@ final class AttentionBlock {
     /** x {@code [batch*seqLen, dim]}; row n sits at position {@code positions[n]}. */
     Var forward(Tape t, ParameterStore p, Var x, int batch, int seqLen, int[] positions) {
         Var h = Norm.apply(t, c, p, block(layer, "ln1"), x);
-        Var q, k, v;
+        Var attended;
         if (c.family() == ModelConfig.Family.GPT2) {
-            // The fused [3*dim, dim] weight as three row blocks (contiguous views): three products give
-            // q, k and v dense, where slicing one [N, 3*dim] product's columns cost a strided copy
-            // forward and a staged, strided add backward for each of the three.
-            Var w = p.get(block(layer, "attn.qkv.weight")), b = p.get(block(layer, "attn.qkv.bias"));
-            q = heads(t, third(t, h, w, b, 0), batch, seqLen, c.heads());
-            k = heads(t, third(t, h, w, b, 1), batch, seqLen, c.kvHeads());
-            v = heads(t, third(t, h, w, b, 2), batch, seqLen, c.kvHeads());
+            // One product with the fused [3*dim, dim] weight; attention reads q, k and v as column
+            // blocks of its rows and adds their gradients back into them, so the backward is one dX
+            // and one dW product too. (Three row blocks of the weight gave three products each way;
+            // slicing the columns through Slice cost strided copies forward and staged adds back.)
+            Var qkv = Ops.linear(t, h, p.get(block(layer, "attn.qkv.weight")), p.get(block(layer, "attn.qkv.bias")));
+            attended = Ops.attention(t, qkv, batch, seqLen, c.heads(), c.kvHeads(), positions);
         } else {
-            q = rotate(t, Ops.linear(t, h, p.get(block(layer, "attn.q.weight")), null), batch, seqLen, c.heads(), positions);
-            k = rotate(t, Ops.linear(t, h, p.get(block(layer, "attn.k.weight")), null), batch, seqLen, c.kvHeads(), positions);
-            v = heads(t, Ops.linear(t, h, p.get(block(layer, "attn.v.weight")), null), batch, seqLen, c.kvHeads());
+            Var q = rotate(t, Ops.linear(t, h, p.get(block(layer, "attn.q.weight")), null), batch, seqLen, c.heads(), positions);
+            Var k = rotate(t, Ops.linear(t, h, p.get(block(layer, "attn.k.weight")), null), batch, seqLen, c.kvHeads(), positions);
+            Var v = heads(t, Ops.linear(t, h, p.get(block(layer, "attn.v.weight")), null), batch, seqLen, c.kvHeads());
+            attended = Ops.attention(t, q, k, v, positions);
         }
-        Var attended = Ops.reshape(t, Ops.attention(t, q, k, v, positions), batch * seqLen, c.dim());
+        attended = Ops.reshape(t, attended, batch * seqLen, c.dim());
         Var bias = c.family() == ModelConfig.Family.GPT2 ? p.get(block(layer, "attn.proj.bias")) : null;
         return Ops.add(t, x, Ops.linear(t, attended, p.get(block(layer, "attn.proj.weight")), bias));
-    }
-
-    /** {@code h W_i^T + b_i} for row block {@code i} of the fused qkv projection. */
-    private Var third(Tape t, Var h, Var w, Var b, int i) {
-        int d = c.dim();
-        return Ops.linear(t, h, Ops.slice(t, w, 0, i * d, (i + 1) * d), Ops.slice(t, b, 0, i * d, (i + 1) * d));
     }
 
     /** {@code [N, n*D]} as {@code [batch, seqLen, n, D]}. */
