@@ -165,7 +165,10 @@ public interface Backend {
      * h reads KV head {@code h / (H / KV)}). Query {@code (b, t)} sits at absolute position
      * {@code qPos[b * T + t]} and sees keys {@code 0..qPos} (so a KV cache of length S works, and
      * every stream can be at its own position). Scale is {@code 1/sqrt(D)}. Saves the per-query
-     * log-sum-exp {@code lse [B, H, T]} for the backward.
+     * log-sum-exp {@code lse [B, H, T]} for the backward. q, k and v (and, in the backward, their
+     * gradients) may be views whose token rows are any stride apart as long as each row's heads are
+     * contiguous (strides {@code [*, *, D, 1]}: column blocks of one fused projection's output, see
+     * {@code Tensor.unflatten}); out, lse and dout are contiguous.
      */
     void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse);
 
