@@ -53,14 +53,14 @@ final class FusedAttention {
         Dims dm = Dims.of(q, k);
         float[] qs = Checks.host(op, "q", q), ks = Checks.host(op, "k", k), vs = Checks.host(op, "v", v);
         float[] os = Checks.host(op, "out", out), ls = Checks.host(op, "lse", lse);
-        int l0 = lse.offset(), d = dm.d, os1 = dm.h * d; // out is contiguous: rows h*d apart
+        int l0 = lse.offset(), d = dm.d, os1 = out.stride(1);
         float scale = (float) (1 / Math.sqrt(d));
         boolean oneVector = d == S8.length() && ONE_VECTOR_HEADS;
         if (oneVector && dm.h % HEADS_AT_ONCE == 0 && dm.t < TILED_MIN_QUERIES && S8.length() == VectorMath.L) {
             int groups = dm.h / HEADS_AT_ONCE;
             Parallel.forEach(dm.b * dm.t * groups, dm.work() >= PARALLEL_MIN, item -> {
                 int row = item / groups, h0 = (item % groups) * HEADS_AT_ONCE, b = row / dm.t, t = row % dm.t;
-                int n = qPos[row] + 1, oi = out.offset() + row * os1 + h0 * d;
+                int n = qPos[row] + 1, oi = at(out, b, t, h0);
                 float[] sc = VectorMath.scratch((n + 2) * HEADS_AT_ONCE); // nothing below uses the scratch row
                 eightHeadScores(qs, at(q, b, t, h0), scale, ks, at(k, b, 0, 0), k.stride(1), h0, dm.group(), n, sc);
                 eightHeadExp(sc, n);
@@ -82,7 +82,7 @@ final class FusedAttention {
             for (int h = h0; h < h0 + perTask; h++) {
                 if (dm.t >= TILED_MIN_QUERIES) { // training, prefill: S and O as packed products per tile
                     for (int t0 = 0; t0 < dm.t; t0 += TILE) {
-                        int rows = Math.min(TILE, dm.t - t0), oi = out.offset() + ((b * dm.t + t0) * dm.h + h) * d;
+                        int rows = Math.min(TILE, dm.t - t0), oi = at(out, b, t0, h);
                         int n = visibleKeys(qPos, b * dm.t + t0, rows);
                         float[] p = TILES.get().fit(rows * n).p;
                         Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false);
@@ -100,7 +100,7 @@ final class FusedAttention {
                     continue;
                 }
                 for (int t = 0; t < dm.t; t++) {
-                    int pos = qPos[b * dm.t + t], qi = at(q, b, t, h), oi = out.offset() + ((b * dm.t + t) * dm.h + h) * d;
+                    int pos = qPos[b * dm.t + t], qi = at(q, b, t, h), oi = at(out, b, t, h);
                     float[] sc = VectorMath.scratch(pos + 1); // nothing below uses the scratch row
                     float max = oneVector
                             ? scores8(qs, qi, scale, ks, kBase, ks1, pos + 1, sc)
@@ -114,7 +114,7 @@ final class FusedAttention {
         });
     }
 
-    /** Where head {@code h} of token {@code t} in batch {@code b} starts: a row's heads are contiguous, rows and batches any stride apart. */
+    /** Where head {@code h} of token {@code t} in batch {@code b} starts: a row's heads are contiguous, rows and batches any stride apart (out and dout: dense). */
     private static int at(Tensor x, int b, int t, int h) {
         return x.offset() + b * x.stride(0) + t * x.stride(1) + h * x.dim(3);
     }
@@ -290,7 +290,7 @@ final class FusedAttention {
         float[] qs = Checks.host(op, "q", q), ks = Checks.host(op, "k", k), vs = Checks.host(op, "v", v);
         float[] os = Checks.host(op, "out", out), ls = Checks.host(op, "lse", lse), gs = Checks.host(op, "dout", dout);
         float[] dqs = Checks.host(op, "dq", dq), dks = Checks.host(op, "dk", dk), dvs = Checks.host(op, "dv", dv);
-        int l0 = lse.offset(), d = dm.d, os1 = dm.h * d; // out and dout are contiguous
+        int l0 = lse.offset(), d = dm.d, os1 = out.stride(1); // out and dout are contiguous: the same rows
         int qs1 = q.stride(1), ks1 = k.stride(1), vs1 = v.stride(1), dqs1 = dq.stride(1), dks1 = dk.stride(1), dvs1 = dv.stride(1);
         float scale = (float) (1 / Math.sqrt(d));
         Parallel.forEach(dm.b * dm.kv, dm.work() >= PARALLEL_MIN, item -> {
@@ -299,7 +299,7 @@ final class FusedAttention {
             for (int h = g * dm.group(); h < (g + 1) * dm.group(); h++) {
                 for (int t0 = 0; t0 < dm.t; t0 += TILE) {
                     int rows = Math.min(TILE, dm.t - t0), qi = at(q, b, t0, h), dqi = at(dq, b, t0, h);
-                    int oi = ((b * dm.t + t0) * dm.h + h) * d, o = out.offset() + oi, go = dout.offset() + oi;
+                    int o = at(out, b, t0, h), go = at(dout, b, t0, h);
                     int n = visibleKeys(qPos, b * dm.t + t0, rows); // under causality, fewer for earlier tiles
                     Tiles w = TILES.get().fit(rows * n);
                     // S = Q K^T and dP = dO V^T, rows x n.
