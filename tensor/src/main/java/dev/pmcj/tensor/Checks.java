@@ -288,10 +288,18 @@ public final class Checks {
         }
     }
 
-    /** An attention gradient: the shape of its value, its rows' heads contiguous ({@link #heads}). */
+    /**
+     * An attention gradient: the shape of its value, its rows' heads contiguous ({@link #heads}), and,
+     * being written, no two of its rows overlapping.
+     */
     public static void headsGradient(String op, String name, Tensor value, Tensor grad) {
         sameShape(op, name, value, "d" + name, grad);
         heads(op, "d" + name, grad);
+        int row = grad.dim(2) * grad.dim(3);
+        if ((grad.dim(1) > 1 && grad.stride(1) < row) || (grad.dim(0) > 1 && grad.stride(0) < grad.dim(1) * Math.max(row, grad.stride(1)))) {
+            throw new IllegalArgumentException(op + ": d" + name + " " + grad.shape() + " with strides "
+                    + java.util.Arrays.toString(grad.strides()) + " has overlapping rows; a gradient's rows must not share elements");
+        }
     }
 
     /** A gradient must have the shape of the value it belongs to. */

@@ -63,6 +63,15 @@ class ShapeMismatchTest {
                 zeros(1, 2, 2, 4), zeros(1, 2, 2)), "attention", "qPos[1] = 2", "k [1, 2, 2, 4]");
         assertMessage(() -> B.attention(zeros(1, 2, 2, 4), zeros(1, 2, 2, 4), zeros(1, 2, 2, 4), new int[]{0, 1},
                 zeros(1, 2, 2, 4), zeros(1, 2, 1)), "attention", "q [1, 2, 2, 4]", "lse [1, 2, 1]", "[1, 2, 2]");
+        Tensor wide = zeros(1, 2, 12);
+        assertMessage(() -> B.attention(wide.unflatten(2, 3, 4), zeros(1, 2, 2, 4), zeros(1, 2, 2, 4), new int[]{0, 1},
+                zeros(1, 2, 3, 4), zeros(1, 3, 2)), "attention", "q [1, 2, 3, 4]", "k [1, 2, 2, 4]", "multiple");
+        assertMessage(() -> B.attention(wide.unflatten(2, 4, 3).transpose(2, 3), zeros(1, 2, 2, 3), zeros(1, 2, 2, 3),
+                new int[]{0, 1}, zeros(1, 2, 3, 4), zeros(1, 4, 2)), "attention", "q [1, 2, 3, 4]", "heads contiguously");
+        Tensor overlapping = new Tensor(B, zeros(16).storage(), Shape.of(1, 2, 2, 4), new int[]{16, 4, 4, 1}, 0);
+        assertMessage(() -> B.attentionBackward(zeros(1, 2, 2, 4), zeros(1, 2, 2, 4), zeros(1, 2, 2, 4), new int[]{0, 1},
+                zeros(1, 2, 2, 4), zeros(1, 2, 2), zeros(1, 2, 2, 4), overlapping, zeros(1, 2, 2, 4), zeros(1, 2, 2, 4)),
+                "attentionBackward", "dq [1, 2, 2, 4]", "overlapping rows");
         assertMessage(() -> B.rope(zeros(2, 1, 3), new int[]{0, 1}, 1e4f, zeros(2, 1, 3)), "rope", "x [2, 1, 3]", "even");
         assertMessage(() -> B.embedding(zeros(4, 2), new int[]{1, 4}, zeros(2, 2)), "embedding", "ids[1] = 4",
                 "table [4, 2]");

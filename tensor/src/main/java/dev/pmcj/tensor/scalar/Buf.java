@@ -4,8 +4,9 @@ import dev.pmcj.tensor.Checks;
 import dev.pmcj.tensor.Tensor;
 
 /**
- * A contiguous tensor's numbers as seen by the reference kernels: element {@code i} in row-major
- * order is {@code data[offset + i]}. Callers have already checked contiguity.
+ * A tensor's numbers as seen by the reference kernels: element {@code i} is {@code data[offset + i]},
+ * which is its i-th in row-major order when the tensor is contiguous (callers have checked that, or
+ * index a view's layout themselves, as attention's {@link Attention.Heads} do).
  */
 public record Buf(float[] data, int offset) {
 
