@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Views share storage and read the right elements; copy and toHost realise any layout. */
 class ViewPropertyTest {
@@ -43,6 +44,24 @@ class ViewPropertyTest {
         float[] got = x.slice(1, start, end).toHost();
         for (int i = 0; i < rows; i++)
             for (int j = start; j < end; j++) assertEquals(src[i * cols + j], got[i * (end - start) + j - start]);
+    }
+
+    /** Splitting an axis of any view is a view on the same storage, reading the elements in the same order. */
+    @Property(tries = 50)
+    void unflattenSplitsAnAxisOfAnyView(@ForAll @IntRange(min = 1, max = 3) int rows, @ForAll @IntRange(min = 1, max = 3) int heads,
+                                        @ForAll @IntRange(min = 1, max = 3) int d, @ForAll @IntRange(min = 0, max = 3) int pad,
+                                        @ForAll long seed) {
+        Random r = new Random(seed);
+        Tensor wide = TestTensors.random(r, -1, 1, rows, heads * d + pad);
+        Tensor cols = wide.slice(1, pad, pad + heads * d); // rows heads*d + pad apart, as q in a fused projection
+        Tensor split = cols.unflatten(1, heads, d);
+        assertSame(wide.storage(), split.storage());
+        assertArrayEquals(new int[] {rows, heads, d}, split.shape().dims());
+        assertArrayEquals(cols.toHost(), split.toHost());
+        assertArrayEquals(cols.contiguous().reshape(rows, heads, d).toHost(), split.toHost());
+        Tensor rowsSplit = wide.unflatten(0, 1, rows);
+        assertArrayEquals(wide.toHost(), rowsSplit.toHost());
+        assertThrows(IllegalArgumentException.class, () -> cols.unflatten(1, heads + 1, d));
     }
 
     @Property(tries = 50)
