@@ -40,6 +40,16 @@ public final class Attention {
             return hi / (h / kv);
         }
 
+        /** Dense {@code [B, T, H, D]} (out, dout, the backward's scratch for dq). */
+        Rows queryRows() {
+            return new Rows(t * h * d, h * d, d);
+        }
+
+        /** Dense {@code [B, S, KV, D]} (the backward's scratch for dk and dv). */
+        Rows keyRows() {
+            return new Rows(s * kv * d, kv * d, d);
+        }
+
         int lseIndex(int bi, int ti, int hi) {
             return (bi * h + hi) * t + ti;
         }
@@ -76,7 +86,7 @@ public final class Attention {
                     for (double sj : s) max = Math.max(max, sj);
                     for (double sj : s) sum += Math.exp(sj - max);
                     double logZ = max + Math.log(sum);
-                    int oi = ((b * dm.t + t) * dm.h + h) * dm.d;
+                    int oi = dm.queryRows().at(b, t, h);
                     for (int e = 0; e < dm.d; e++) {
                         double acc = 0;
                         for (int j = 0; j <= pos; j++) acc += Math.exp(s[j] - logZ) * v.buf.get(v.at(b, j, dm.group(h)) + e);
@@ -96,7 +106,7 @@ public final class Attention {
     public static void backward(Heads q, Heads k, Heads v, int[] qPos, Buf out, Buf lse, Buf dout,
                                 Heads dq, Heads dk, Heads dv, Dims dm) {
         double scale = 1 / Math.sqrt(dm.d);
-        Rows qRows = new Rows(dm.t * dm.h * dm.d, dm.h * dm.d, dm.d), kRows = new Rows(dm.s * dm.kv * dm.d, dm.kv * dm.d, dm.d);
+        Rows qRows = dm.queryRows(), kRows = dm.keyRows();
         double[] gq = new double[dm.b * dm.t * dm.h * dm.d], gk = new double[dm.b * dm.s * dm.kv * dm.d];
         double[] gv = new double[gk.length];
         for (int b = 0; b < dm.b; b++) {
