@@ -272,6 +272,16 @@ public final class Checks {
         inRange(op, "qPos", qPos, 0, s, () -> "keys k " + k.shape());
     }
 
+    /** {@link #attention}'s checks, dout like out, and dq, dk, dv like q, k, v ({@link #headsGradient}). */
+    public static void attentionBackward(String op, Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse,
+                                         Tensor dout, Tensor dq, Tensor dk, Tensor dv) {
+        attention(op, q, k, v, qPos, out, lse);
+        gradient(op, "out", out, dout);
+        headsGradient(op, "q", q, dq);
+        headsGradient(op, "k", k, dk);
+        headsGradient(op, "v", v, dv);
+    }
+
     /**
      * Attention's q, k and v (and their gradients) may be views whose token rows are any distance
      * apart, as long as each row's heads lie one after another: {@code [B, T, H, D]} with strides
@@ -279,7 +289,7 @@ public final class Checks {
      */
     public static void heads(String op, String name, Tensor t) {
         int d = t.dim(3);
-        boolean ok = (t.dim(3) <= 1 || t.stride(3) == 1) && (t.dim(2) <= 1 || t.stride(2) == d)
+        boolean ok = (d <= 1 || t.stride(3) == 1) && (t.dim(2) <= 1 || t.stride(2) == d)
                 && t.stride(0) >= 0 && t.stride(1) >= 0;
         if (!ok) {
             throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " with strides "

@@ -6,6 +6,8 @@ import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Tensor;
 
+import java.util.function.Supplier;
+
 /**
  * Fused causal attention, q {@code [B, T, H, D]}, k and v {@code [B, S, KV, D]} (see
  * {@code Backend.attention}); saves the per-query log-sum-exp so the backward recomputes the
@@ -21,21 +23,8 @@ public final class Attention {
             throw new IllegalArgumentException("attention: q " + qs + " must be [B, T, H, D] (k " + k.shape()
                     + ", v " + v.shape() + ")");
         }
-        Backend be = t.backend();
-        int[] pos = qPos.clone(); // the caller may reuse its array before backward runs
-        Tensor qv = q.value().contiguous(), kv = k.value().contiguous(), vv = v.value().contiguous();
-        Tensor y = t.allocateOutput(qs);
-        Tensor lse = t.allocateOutput(Shape.of(qs.at(0), qs.at(2), qs.at(1)));
-        be.attention(qv, kv, vv, pos, y, lse);
-        Var out = t.output(y, q, k, v);
-        if (t.needsGrad(q, k, v)) {
-            t.record(out, () -> {
-                if (out.grad() == null) return;
-                be.attentionBackward(qv, kv, vv, pos, y, lse, out.grad(),
-                        Grads.sink(t, q), Grads.sink(t, k), Grads.sink(t, v));
-            });
-        }
-        return out;
+        Tensor[] qkv = {q.value().contiguous(), k.value().contiguous(), v.value().contiguous()};
+        return run(t, qkv, qPos, () -> new Tensor[] {Grads.sink(t, q), Grads.sink(t, k), Grads.sink(t, v)}, q, k, v);
     }
 
     /**
@@ -51,20 +40,28 @@ public final class Attention {
             throw new IllegalArgumentException("attention: qkv " + s + " must be [" + batch * seqLen + ", (" + heads
                     + " + 2 x " + kvHeads + ") heads x D] for " + batch + " streams of " + seqLen + " tokens");
         }
-        Backend be = t.backend();
         int d = s.at(1) / width;
+        Tensor[] views = split(qkv.value().contiguous(), batch, seqLen, heads, kvHeads, d);
+        return run(t, views, qPos, () -> split(t.gradOf(qkv), batch, seqLen, heads, kvHeads, d), qkv);
+    }
+
+    /**
+     * The forward on q, k and v ({@code qkv}), recording a backward that adds their gradients into
+     * the tensors {@code gradients} gives when it runs; {@code inputs} are the Vars they come from.
+     */
+    private static Var run(Tape t, Tensor[] qkv, int[] qPos, Supplier<Tensor[]> gradients, Var... inputs) {
+        Backend be = t.backend();
         int[] pos = qPos.clone(); // the caller may reuse its array before backward runs
-        Tensor[] qkvv = split(qkv.value().contiguous(), batch, seqLen, heads, kvHeads, d);
-        Shape qs = Shape.of(batch, seqLen, heads, d);
+        Shape qs = qkv[0].shape();
         Tensor y = t.allocateOutput(qs);
-        Tensor lse = t.allocateOutput(Shape.of(batch, heads, seqLen));
-        be.attention(qkvv[0], qkvv[1], qkvv[2], pos, y, lse);
-        Var out = t.output(y, qkv);
-        if (t.needsGrad(qkv)) {
+        Tensor lse = t.allocateOutput(Shape.of(qs.at(0), qs.at(2), qs.at(1)));
+        be.attention(qkv[0], qkv[1], qkv[2], pos, y, lse);
+        Var out = t.output(y, inputs);
+        if (t.needsGrad(inputs)) {
             t.record(out, () -> {
                 if (out.grad() == null) return;
-                Tensor[] g = split(t.gradOf(qkv), batch, seqLen, heads, kvHeads, d);
-                be.attentionBackward(qkvv[0], qkvv[1], qkvv[2], pos, y, lse, out.grad(), g[0], g[1], g[2]);
+                Tensor[] g = gradients.get();
+                be.attentionBackward(qkv[0], qkv[1], qkv[2], pos, y, lse, out.grad(), g[0], g[1], g[2]);
             });
         }
         return out;

@@ -463,11 +463,7 @@ public final class OpenClBackend implements Backend {
     public void attentionBackward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse, Tensor dout,
                                   Tensor dq, Tensor dk, Tensor dv) {
         String op = "attentionBackward";
-        Checks.attention(op, q, k, v, qPos, out, lse);
-        Checks.gradient(op, "out", out, dout);
-        Checks.headsGradient(op, "q", q, dq);
-        Checks.headsGradient(op, "k", k, dk);
-        Checks.headsGradient(op, "v", v, dv);
+        Checks.attentionBackward(op, q, k, v, qPos, out, lse, dout, dq, dk, dv);
         int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
         Tensor qc = dense(op, "q", q), kc = dense(op, "k", k), vc = dense(op, "v", v);
         Tensor dqc = zeroedUnlessDense(dq), dkc = zeroedUnlessDense(dk), dvc = zeroedUnlessDense(dv);
@@ -494,12 +490,9 @@ public final class OpenClBackend implements Backend {
         return t.isContiguous() ? t : stage(op, name, t);
     }
 
-    /** A gradient itself when contiguous, else a zeroed buffer of its shape, added to it afterwards. */
+    /** A gradient itself when contiguous, else a zeroed buffer of its shape ({@link #allocate}), added to it afterwards. */
     private Tensor zeroedUnlessDense(Tensor grad) {
-        if (grad.isContiguous()) return grad;
-        Tensor zeros = uninitialized(grad.shape());
-        fill(zeros, 0f);
-        return zeros;
+        return grad.isContiguous() ? grad : allocate(grad.shape());
     }
 
     /** Releases the copies {@link #dense} made: pairs of (tensor, what dense gave for it). */

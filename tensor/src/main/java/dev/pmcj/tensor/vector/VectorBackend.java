@@ -798,11 +798,7 @@ public final class VectorBackend implements Backend {
     public void attentionBackward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse, Tensor dout,
                                   Tensor dq, Tensor dk, Tensor dv) {
         String op = "attentionBackward";
-        Checks.attention(op, q, k, v, qPos, out, lse);
-        Checks.gradient(op, "out", out, dout);
-        Checks.headsGradient(op, "q", q, dq);
-        Checks.headsGradient(op, "k", k, dk);
-        Checks.headsGradient(op, "v", v, dv);
+        Checks.attentionBackward(op, q, k, v, qPos, out, lse, dout, dq, dk, dv);
         FusedAttention.backward(q, k, v, qPos, out, lse, dout, dq, dk, dv);
     }
 
