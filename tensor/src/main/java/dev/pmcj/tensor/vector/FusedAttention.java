@@ -5,6 +5,10 @@ import dev.pmcj.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.pmcj.tensor.vector.Gemm.Causal.BY_KEYS;
+import static dev.pmcj.tensor.vector.Gemm.Causal.BY_QUERIES;
+import static dev.pmcj.tensor.vector.Gemm.Causal.SCORES;
+
 /**
  * Causal grouped-query attention fused per head. Many queries (training, prefill) go by tiles of 64:
  * their scores are a per-thread {@code 64 x S} tile, and the products with keys and values are packed
@@ -83,9 +87,9 @@ final class FusedAttention {
                 if (dm.t >= TILED_MIN_QUERIES) { // training, prefill: S and O as packed products per tile
                     for (int t0 = 0; t0 < dm.t; t0 += TILE) {
                         int rows = Math.min(TILE, dm.t - t0), oi = at(out, b, t0, h);
-                        int n = visibleKeys(qPos, b * dm.t + t0, rows);
+                        int from = b * dm.t + t0, n = visibleKeys(qPos, from, rows);
                         float[] p = TILES.get().fit(rows * n).p;
-                        Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false);
+                        Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false, SCORES, qPos, from);
                         for (int r = 0; r < rows; r++) {
                             int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
                             VectorMath.scale(scale, p, pr, visible);
@@ -95,7 +99,7 @@ final class FusedAttention {
                             java.util.Arrays.fill(p, pr + visible, pr + n, 0f);
                             ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
                         }
-                        Gemm.packed(p, 0, n, 1, vs, vBase, vs1, 1, os, oi, os1, rows, d, n, false);
+                        Gemm.packed(p, 0, n, 1, vs, vBase, vs1, 1, os, oi, os1, rows, d, n, false, BY_KEYS, qPos, from);
                     }
                     continue;
                 }
@@ -300,11 +304,11 @@ final class FusedAttention {
                 for (int t0 = 0; t0 < dm.t; t0 += TILE) {
                     int rows = Math.min(TILE, dm.t - t0), qi = at(q, b, t0, h), dqi = at(dq, b, t0, h);
                     int o = at(out, b, t0, h), go = at(dout, b, t0, h);
-                    int n = visibleKeys(qPos, b * dm.t + t0, rows); // under causality, fewer for earlier tiles
+                    int from = b * dm.t + t0, n = visibleKeys(qPos, from, rows); // under causality, fewer for earlier tiles
                     Tiles w = TILES.get().fit(rows * n);
-                    // S = Q K^T and dP = dO V^T, rows x n.
-                    Gemm.packed(qs, qi, qs1, 1, ks, ki, 1, ks1, w.p, 0, n, rows, n, d, false);
-                    Gemm.packed(gs, go, os1, 1, vs, vi, 1, vs1, w.dp, 0, n, rows, n, d, false);
+                    // S = Q K^T and dP = dO V^T, rows x n, each row up to its last key.
+                    Gemm.packed(qs, qi, qs1, 1, ks, ki, 1, ks1, w.p, 0, n, rows, n, d, false, SCORES, qPos, from);
+                    Gemm.packed(gs, go, os1, 1, vs, vi, 1, vs1, w.dp, 0, n, rows, n, d, false, SCORES, qPos, from);
                     for (int r = 0; r < rows; r++) {
                         int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
                         float l = ls[l0 + (b * dm.h + h) * dm.t + t];
@@ -312,11 +316,12 @@ final class FusedAttention {
                         VectorMath.scale(scale, w.p, pr, visible);
                         VectorMath.expShifted(w.p, pr, l, w.p, pr, visible);
                         java.util.Arrays.fill(w.p, pr + visible, pr + n, 0f);
-                        VectorMath.shiftScaleMul(w.dp, pr, -rowDot, scale, w.p, pr, n); // dS, in dp
+                        VectorMath.shiftScaleMul(w.dp, pr, -rowDot, scale, w.p, pr, visible); // dS, in dp
+                        java.util.Arrays.fill(w.dp, pr + visible, pr + n, 0f);
                     }
-                    Gemm.packed(w.p, 0, 1, n, gs, go, os1, 1, dvs, dvi, dvs1, n, d, rows, true);
-                    Gemm.packed(w.dp, 0, n, 1, ks, ki, ks1, 1, dqs, dqi, dqs1, rows, d, n, true);
-                    Gemm.packed(w.dp, 0, 1, n, qs, qi, qs1, 1, dks, dki, dks1, n, d, rows, true);
+                    Gemm.packed(w.p, 0, 1, n, gs, go, os1, 1, dvs, dvi, dvs1, n, d, rows, true, BY_QUERIES, qPos, from);
+                    Gemm.packed(w.dp, 0, n, 1, ks, ki, ks1, 1, dqs, dqi, dqs1, rows, d, n, true, BY_KEYS, qPos, from);
+                    Gemm.packed(w.dp, 0, 1, n, qs, qi, qs1, 1, dks, dki, dks1, n, d, rows, true, BY_QUERIES, qPos, from);
                 }
             }
         });

@@ -69,6 +69,7 @@ final class Gemm {
         final float[] ap = new float[Math.max(MC * KC, SHARED_ROWS * KG) + L];
         final float[] bp = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        final int[] band = new int[MC / MR * 3];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -289,6 +290,17 @@ final class Gemm {
 
     static void packed(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                        float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        packed(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, m, n, k, accumulate, null, null, 0);
+    }
+
+    /**
+     * {@link #packed} under a causal mask ({@code causal} non-null): query {@code r} of an attention
+     * tile sees keys up to {@code pos[from + r]}, and the register tiles and k-steps that would only
+     * touch masked entries are skipped (see {@link Causal} for what C then holds).
+     */
+    static void packed(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                       float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate,
+                       Causal causal, int[] pos, int from) {
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
@@ -303,38 +315,94 @@ final class Gemm {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, s.ap);
-                    block(s, s.bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, overwrite);
+                    int[] band = causal == null ? null : causal.band(pos, from, ic, mc, jc, pc, kc, k, s.band);
+                    blocks(s, 0, s.bp, 0, 0, 1, kc, mc, nc, c, cOff + ic * ldc + jc, ldc, overwrite, band);
                 }
             }
         }
     }
 
-    /** C's {@code mc x nc} block (+)= the packed A block in {@code s.ap} times the packed B block {@code bp}. */
-    private static void block(Scratch s, float[] bp, int mc, int nc, int kc, float[] c, int co, int ldc, boolean overwrite) {
-        blocks(s, 0, bp, 0, 0, 1, kc, mc, nc, c, co, ldc, overwrite);
+    /**
+     * How a causal mask lies over one product of an attention tile's queries and keys. For each row
+     * panel of a block, {@link #band} gives the columns of C it needs and the k-steps that are not
+     * zero in A, so that a masked product does the work of the triangle, not of the square.
+     */
+    enum Causal {
+        /**
+         * C is queries x keys (S = Q K^T, dP = dO V^T): the register tiles wholly right of a row
+         * panel's last visible key are left unwritten, whatever C held.
+         */
+        SCORES,
+        /** C is queries x features and k runs over keys (O = P V, dQ = dS K): k stops after the panel's last visible key. */
+        BY_KEYS,
+        /** C is keys x features and k runs over the tile's queries (dV = P^T dO, dK = dS^T Q): k starts at the first query that sees the panel's first key. */
+        BY_QUERIES;
+
+        /**
+         * Per MR-row panel of C's block (rows from {@code i0}, {@code mc} of them; columns from
+         * {@code j0}; k from {@code p0}, {@code kc} deep, of {@code k} in all), three ints into
+         * {@code band}: the columns it needs and the k-steps it needs, from and to, all relative to
+         * the block.
+         */
+        int[] band(int[] pos, int from, int i0, int mc, int j0, int p0, int kc, int k, int[] band) {
+            for (int ir = 0, at = 0; ir < mc; ir += MR, at += 3) {
+                int rows = Math.min(MR, mc - ir), columns = Integer.MAX_VALUE, kFrom = 0, kTo = kc;
+                switch (this) {
+                    case SCORES -> columns = lastKey(pos, from + i0 + ir, rows) + 1 - j0;
+                    case BY_KEYS -> kTo = Math.clamp(lastKey(pos, from + i0 + ir, rows) + 1L - p0, 0, kc);
+                    case BY_QUERIES -> kFrom = Math.clamp(firstQuery(pos, from, k, i0 + ir) - (long) p0, 0, kc);
+                }
+                band[at] = columns;
+                band[at + 1] = kFrom;
+                band[at + 2] = kTo;
+            }
+            return band;
+        }
+
+        private static int lastKey(int[] pos, int at, int rows) {
+            int last = pos[at];
+            for (int r = 1; r < rows; r++) last = Math.max(last, pos[at + r]);
+            return last;
+        }
+
+        /** The first of {@code queries} queries from {@code from} that sees {@code key}; {@code queries} if none does. */
+        private static int firstQuery(int[] pos, int from, int queries, int key) {
+            int r = 0;
+            while (r < queries && pos[from + r] < key) r++;
+            return r;
+        }
     }
 
     /**
-     * {@link #block} over {@code kBlocks} k-blocks packed one after another ({@code aStride} and
+     * C's {@code mc x nc} block (+)= the packed A block in {@code s.ap} times the packed B block
+     * {@code bp}, over {@code kBlocks} k-blocks packed one after another ({@code aStride} and
      * {@code bStride} floats apart, B's from {@code bOff}; all but the last {@code KC} deep). For
      * each column panel the k-blocks go innermost, so that the panel's tiles of C are added to while
      * they are still in L1, rather than fetched again from memory after the whole B block has
-     * streamed by.
+     * streamed by. A {@link Causal#band} (one k-block only; null for none) limits each row panel to
+     * its part of C and of k.
      */
     private static void blocks(Scratch s, int aStride, float[] bp, int bOff, int bStride, int kBlocks, int lastKc,
-                               int mc, int nc, float[] c, int co, int ldc, boolean overwrite) {
+                               int mc, int nc, float[] c, int co, int ldc, boolean overwrite, int[] band) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int kb = 0; kb < kBlocks; kb++) {
                 int kc = kb == kBlocks - 1 ? lastKc : KC;
                 boolean store = overwrite && kb == 0;
                 for (int ir = 0; ir < mc; ir += MR) {
-                    int mr = Math.min(MR, mc - ir), ci = co + ir * ldc + jr;
-                    int ao = kb * aStride + ir * kc, bo = bOff + kb * bStride + jr * kc;
+                    int mr = Math.min(MR, mc - ir), ci = co + ir * ldc + jr, k0 = 0, k1 = kc;
+                    if (band != null) {
+                        int at = ir / MR * 3;
+                        if (jr >= band[at]) continue;
+                        k0 = band[at + 1];
+                        k1 = Math.max(k0, band[at + 2]);
+                        if (k0 == k1 && !store) continue;
+                    }
+                    int ao = kb * aStride + ir * kc + k0 * MR, bo = bOff + kb * bStride + jr * kc + k0 * NR;
                     if (mr == MR && nr == NR) {
-                        kernel(s.ap, ao, bp, bo, kc, c, ci, ldc, store);
+                        kernel(s.ap, ao, bp, bo, k1 - k0, c, ci, ldc, store);
                     } else {
-                        kernel(s.ap, ao, bp, bo, kc, s.tile, 0, NR, true);
+                        kernel(s.ap, ao, bp, bo, k1 - k0, s.tile, 0, NR, true);
                         merge(s.tile, mr, nr, c, ci, ldc, store);
                     }
                 }
@@ -376,7 +444,7 @@ final class Gemm {
                     int kc = Math.min(KC, k - pc);
                     packA(a, aOff + ic * k + pc, k, 1, mc, kc, s.ap);
                     blocks(s, 0, bp, pc * panels * NR + j0 * kc, 0, 1, kc, mc, nc, c, cOff + ic * n + j0, n,
-                            !accumulate && pc == 0);
+                            !accumulate && pc == 0, null);
                 }
             }
         });
@@ -425,7 +493,7 @@ final class Gemm {
                         int pc = p0 + kb * KC;
                         packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride, rowSums, sumsOff + i0);
                     }
-                    blocks(s, aStride, bp, 0, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite);
+                    blocks(s, aStride, bp, 0, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite, null);
                 });
             }
         }
