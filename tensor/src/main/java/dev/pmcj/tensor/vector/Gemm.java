@@ -700,8 +700,10 @@ final class Gemm {
         if (ao < 0 || bo < 0 || ao + kc * MR > ap.length || bo + kc * NR > bp.length) {
             throw new IndexOutOfBoundsException("packed panels too short for kc " + kc);
         }
-        for (int p = 0; p < kc; p++) {
-            int bi = bo + p * NR, ai = ao + p * MR;
+        // One induction variable: B's index follows A's (NR = MR * L), where p * MR and p * NR cost
+        // C2 six integer instructions a step beside the 9 FMAs.
+        for (int ai = ao, end = ao + kc * MR, shift = bo - ao * L; ai < end; ai += MR) {
+            int bi = ai * L + shift;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
