@@ -624,11 +624,17 @@ final class Gemm {
     private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc;
-            if (cs == 1) {
+            if (cs == 1 && nr == NR) {
+                for (int p = 0, src = off + jr, dst = base; p < kc; p++, src += rs, dst += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    FloatVector.fromArray(S, b, src + 2 * L).intoArray(bp, dst + 2 * L);
+                }
+            } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     int src = off + p * rs + jr, dst = base + p * NR;
                     System.arraycopy(b, src, bp, dst, nr);
-                    if (nr < NR) Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                    Arrays.fill(bp, dst + nr, dst + NR, 0f);
                 }
             } else {
                 int jj = 0;
