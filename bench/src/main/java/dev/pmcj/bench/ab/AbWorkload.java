@@ -24,7 +24,7 @@ import java.util.Random;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "attention", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "attention", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     private AbWorkload() {
@@ -56,6 +56,16 @@ public final class AbWorkload {
                     Tensor b = random(cpu, rnd, tb ? Shape.of(n, k) : Shape.of(k, n));
                     Tensor c = cpu.allocate(Shape.of(m, n));
                     for (int i = 0; i < p[5]; i++) WORK.add(() -> cpu.matmul(a, ta, b, tb, c, false));
+                }
+            }
+            case "wgrad" -> {
+                // The small training step's weight and bias gradients (out, in, times per step):
+                // dW += dY^T X and db += dY's column sums over 1,024 tokens; the tied head has no bias.
+                int[][] layers = {{768, 256, 4}, {256, 256, 4}, {1024, 256, 4}, {256, 1024, 4}, {512, 256, 1}};
+                for (int[] l : layers) {
+                    Tensor dy = random(cpu, rnd, Shape.of(1024, l[0])), x = random(cpu, rnd, Shape.of(1024, l[1]));
+                    Tensor dw = cpu.allocate(Shape.of(l[0], l[1])), db = l[0] == 512 ? null : cpu.allocate(Shape.of(l[0]));
+                    for (int i = 0; i < l[2]; i++) WORK.add(() -> cpu.linearWeightGradients(dy, x, dw, true, db, true));
                 }
             }
             case "attention" -> { // the small config's shape, forward and backward

@@ -529,30 +529,16 @@ final class Gemm {
                 int vectorRows = Math.max(0, Math.min(fullRows, Math.floorDiv(a.length - L - last, MR) * MR + MR));
                 for (int ir = 0; ir < vectorRows; ir += MR) {
                     int dst = apOff + ir * kc, p = p0;
-                    if (sums == null) {
-                        for (; p < Math.min(p1, kc - SPILL_STEPS); p++) {
-                            FloatVector.fromArray(S, a, off + p * cs + ir).intoArray(ap, dst + p * MR);
-                        }
-                        for (; p < p1; p++) FloatVector.fromArray(S, a, off + p * cs + ir).intoArray(ap, dst + p * MR, PANEL_LANES);
-                    } else { // the panel's sums in lanes 0 to MR-1, added to in k order
-                        FloatVector acc = FloatVector.fromArray(S, sums, so + ir, PANEL_LANES);
-                        for (; p < p1; p++) {
-                            FloatVector v = FloatVector.fromArray(S, a, off + p * cs + ir);
-                            if (p < kc - SPILL_STEPS) v.intoArray(ap, dst + p * MR);
-                            else v.intoArray(ap, dst + p * MR, PANEL_LANES);
-                            acc = acc.add(v);
-                        }
-                        acc.intoArray(sums, so + ir, PANEL_LANES);
+                    for (; p < Math.min(p1, kc - SPILL_STEPS); p++) {
+                        FloatVector.fromArray(S, a, off + p * cs + ir).intoArray(ap, dst + p * MR);
                     }
+                    for (; p < p1; p++) FloatVector.fromArray(S, a, off + p * cs + ir).intoArray(ap, dst + p * MR, PANEL_LANES);
                 }
                 for (int p = p0; p < p1; p++) {
                     int src = off + p * cs;
-                    for (int ir = vectorRows; ir < mc; ir++) {
-                        float x = a[src + ir];
-                        ap[apOff + (ir - ir % MR) * kc + p * MR + ir % MR] = x;
-                        if (sums != null) sums[so + ir] += x;
-                    }
+                    for (int ir = vectorRows; ir < mc; ir++) ap[apOff + (ir - ir % MR) * kc + p * MR + ir % MR] = a[src + ir];
                 }
+                if (sums != null) addColumns(a, off + p0 * cs, cs, p1 - p0, mc, sums, so);
             }
         } else {
             for (int ir = 0; ir < mc; ir += MR) {
@@ -569,6 +555,25 @@ final class Gemm {
             for (int ii = filled; ii < MR; ii++) {
                 for (int p = 0; p < kc; p++) ap[base + p * MR + ii] = 0f;
             }
+        }
+    }
+
+    /**
+     * {@code sums[so + i] += a[off + p*cs + i]} for {@code p < steps} and {@code i < mc}, each sum adding
+     * its columns in k order (the same bits as before), a vector of rows at a time: kept per panel, the
+     * sums took a masked load and store (vmaskmovps, slow on AMD) for every eight columns of each panel.
+     */
+    private static void addColumns(float[] a, int off, int cs, int steps, int mc, float[] sums, int so) {
+        int i = 0;
+        for (; i + L <= mc; i += L) {
+            FloatVector acc = FloatVector.fromArray(S, sums, so + i);
+            for (int p = 0; p < steps; p++) acc = acc.add(FloatVector.fromArray(S, a, off + p * cs + i));
+            acc.intoArray(sums, so + i);
+        }
+        for (; i < mc; i++) {
+            float sum = sums[so + i];
+            for (int p = 0; p < steps; p++) sum += a[off + p * cs + i];
+            sums[so + i] = sum;
         }
     }
 
