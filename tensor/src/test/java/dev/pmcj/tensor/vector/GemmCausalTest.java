@@ -21,14 +21,12 @@ class GemmCausalTest {
                                      @ForAll @IntRange(min = 1, max = 300) int d, @ForAll boolean accumulate, @ForAll long seed) {
         Random rnd = new Random(seed);
         int[] pos = positions(rnd, queries, keys);
-        float[] q = gaussian(rnd, queries * d), k = gaussian(rnd, keys * d), before = gaussian(rnd, queries * keys);
-        float[] plain = before.clone(), masked = before.clone();
         // S = Q K^T: B is K read transposed.
-        Gemm.packed(q, 0, d, 1, k, 0, 1, d, plain, 0, keys, queries, keys, d, accumulate);
-        Gemm.packed(q, 0, d, 1, k, 0, 1, d, masked, 0, keys, queries, keys, d, accumulate, Gemm.Causal.SCORES, pos, 1);
+        float[][] c = plainAndMasked(rnd, gaussian(rnd, queries * d), d, 1, gaussian(rnd, keys * d), 1, d,
+                queries, keys, d, accumulate, Gemm.Causal.SCORES, pos);
         for (int r = 0; r < queries; r++) {
             for (int j = 0; j <= pos[1 + r]; j++) {
-                assertEquals(plain[r * keys + j], masked[r * keys + j], 0f, "query " + r + ", key " + j);
+                assertEquals(c[0][r * keys + j], c[1][r * keys + j], 0f, "query " + r + ", key " + j);
             }
         }
     }
@@ -38,12 +36,10 @@ class GemmCausalTest {
                                           @ForAll @IntRange(min = 1, max = 40) int d, @ForAll boolean accumulate, @ForAll long seed) {
         Random rnd = new Random(seed);
         int[] pos = positions(rnd, queries, keys);
-        float[] p = maskedScores(rnd, pos, queries, keys), v = gaussian(rnd, keys * d), before = gaussian(rnd, queries * d);
-        float[] plain = before.clone(), masked = before.clone();
         // O = P V: k runs over keys.
-        Gemm.packed(p, 0, keys, 1, v, 0, d, 1, plain, 0, d, queries, d, keys, accumulate);
-        Gemm.packed(p, 0, keys, 1, v, 0, d, 1, masked, 0, d, queries, d, keys, accumulate, Gemm.Causal.BY_KEYS, pos, 1);
-        assertSame(plain, masked);
+        float[][] c = plainAndMasked(rnd, maskedScores(rnd, pos, queries, keys), keys, 1, gaussian(rnd, keys * d), d, 1,
+                queries, d, keys, accumulate, Gemm.Causal.BY_KEYS, pos);
+        assertSame(c[0], c[1]);
     }
 
     @Property(tries = 60)
@@ -51,12 +47,19 @@ class GemmCausalTest {
                                              @ForAll @IntRange(min = 1, max = 40) int d, @ForAll boolean accumulate, @ForAll long seed) {
         Random rnd = new Random(seed);
         int[] pos = positions(rnd, queries, keys);
-        float[] p = maskedScores(rnd, pos, queries, keys), g = gaussian(rnd, queries * d), before = gaussian(rnd, keys * d);
-        float[] plain = before.clone(), masked = before.clone();
         // dV = P^T dO: A is P read transposed, k runs over queries.
-        Gemm.packed(p, 0, 1, keys, g, 0, d, 1, plain, 0, d, keys, d, queries, accumulate);
-        Gemm.packed(p, 0, 1, keys, g, 0, d, 1, masked, 0, d, keys, d, queries, accumulate, Gemm.Causal.BY_QUERIES, pos, 1);
-        assertSame(plain, masked);
+        float[][] c = plainAndMasked(rnd, maskedScores(rnd, pos, queries, keys), 1, keys, gaussian(rnd, queries * d), d, 1,
+                keys, d, queries, accumulate, Gemm.Causal.BY_QUERIES, pos);
+        assertSame(c[0], c[1]);
+    }
+
+    /** {@code C (+)= A B} without and with the mask (positions from index 1), each from the same random C. */
+    private static float[][] plainAndMasked(Random rnd, float[] a, int aRs, int aCs, float[] b, int bRs, int bCs,
+                                            int m, int n, int k, boolean accumulate, Gemm.Causal causal, int[] pos) {
+        float[] plain = gaussian(rnd, m * n), masked = plain.clone();
+        Gemm.packed(a, 0, aRs, aCs, b, 0, bRs, bCs, plain, 0, n, m, n, k, accumulate);
+        Gemm.packed(a, 0, aRs, aCs, b, 0, bRs, bCs, masked, 0, n, m, n, k, accumulate, causal, pos, 1);
+        return new float[][] {plain, masked};
     }
 
     /** One position per query, in {@code [0, keys)}, from index 1 (index 0 is another tile's, to test {@code from}). */
