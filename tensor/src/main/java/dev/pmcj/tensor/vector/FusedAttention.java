@@ -49,8 +49,8 @@ final class FusedAttention {
     /**
      * Parallel over (batch, query head), or (batch, KV head) with all its query heads; each task
      * writes only its own rows of out and lse. Many queries go by tiles through {@link Gemm#packed}
-     * (S = Q K^T, softmax per row, O = P V); a few (decoding) row by row, where one query's scores
-     * and weighted sum stay in a row buffer.
+     * (S = Q K^T, softmax per row, O = P V; both skip what the causal mask zeroes); a few (decoding)
+     * row by row, where one query's scores and weighted sum stay in a row buffer.
      */
     static void forward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
@@ -91,7 +91,7 @@ final class FusedAttention {
                         float[] p = TILES.get().fit(rows * n).p;
                         Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false, SCORES, qPos, from);
                         for (int r = 0; r < rows; r++) {
-                            int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
+                            int t = t0 + r, visible = qPos[from + r] + 1, pr = r * n;
                             VectorMath.scale(scale, p, pr, visible);
                             float max = VectorMath.max(p, pr, visible);
                             float sum = VectorMath.expShifted(p, pr, max, p, pr, visible);
@@ -285,7 +285,8 @@ final class FusedAttention {
      * with P = exp(Q K^T / sqrt(D) - lse) (zero beyond each query's position):
      * dV += P^T dO; dS = P * (dO V^T - rowsum(dO * O)) / sqrt(D); dQ += dS K; dK += dS^T Q.
      * The five products run through {@link Gemm#packed} on the tensors' own strided rows (packing is
-     * the gather), at matmul speed where a loop of dot products and axpys per key ran far below it.
+     * the gather), at matmul speed where a loop of dot products and axpys per key ran far below it,
+     * each told by a {@link Gemm.Causal} layout which of its parts the mask zeroes.
      */
     static void backward(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse, Tensor dout,
                          Tensor dq, Tensor dk, Tensor dv) {
@@ -310,7 +311,7 @@ final class FusedAttention {
                     Gemm.packed(qs, qi, qs1, 1, ks, ki, 1, ks1, w.p, 0, n, rows, n, d, false, SCORES, qPos, from);
                     Gemm.packed(gs, go, os1, 1, vs, vi, 1, vs1, w.dp, 0, n, rows, n, d, false, SCORES, qPos, from);
                     for (int r = 0; r < rows; r++) {
-                        int t = t0 + r, visible = qPos[b * dm.t + t] + 1, pr = r * n;
+                        int t = t0 + r, visible = qPos[from + r] + 1, pr = r * n;
                         float l = ls[l0 + (b * dm.h + h) * dm.t + t];
                         float rowDot = VectorMath.dot(gs, go + r * os1, os, o + r * os1, d);
                         VectorMath.scale(scale, w.p, pr, visible);
