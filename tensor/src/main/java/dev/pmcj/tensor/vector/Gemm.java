@@ -15,10 +15,12 @@ import java.util.Arrays;
  *
  * <p>Large products pack a {@code KC x NC} block of B and an {@code MC x KC} block of A into
  * contiguous per-thread buffers laid out micro-panel by micro-panel, then a {@code MR x NR} register
- * tile (3 rows times three vectors = 9 FMA accumulators) runs over them. C2 issues all of a step's
- * row broadcasts and B loads before its FMAs, so a tile needs {@code MR*3 + MR + 3} vector registers:
- * 3 rows fit AVX2's 16, while 4 rows spilled three accumulators to the stack every step and ran at
- * half the speed (seen in the disassembly and measured: 38 against 80 GFLOP/s on one core).
+ * tile (4 rows times two vectors = 8 FMA accumulators) runs over them. C2 issues all of a step's
+ * row broadcasts and B loads before its FMAs, so a tile needs accumulators + B vectors + rows
+ * registers: 8 + 2 + 4 fit AVX2's 16, where 4 rows of three vectors spilled three accumulators to
+ * the stack every step and ran at half the speed (38 against 80 GFLOP/s on one core). Against 3 rows
+ * of three vectors, 4 x 16 leaves no edge panel at widths that are multiples of 16 (128, 256, 768),
+ * which a 24-wide panel computed whole and mostly threw away.
  * The B micro-panel stays in L1, the A block in L2. One large product shares each packed B block
  * among the threads (they pack it together, then take row blocks of C); batched ones split C into
  * disjoint parts that pack their own blocks. Small products (and matrix-vector shaped ones,
@@ -27,8 +29,8 @@ import java.util.Arrays;
 final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 3;
-    static final int NR = 3 * L;
+    static final int MR = 4;
+    static final int NR = 2 * L;
     static final int KC = 256;
     static final int MC = 32 * MR;
     static final int NC = 96 * NR;
@@ -513,7 +515,7 @@ final class Gemm {
             // Rows contiguous: each panel row read in order.
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir), base = apOff + ir * kc, src = off + ir * rs;
-                int p = mr == MR && L == 8 ? interleave3(a, src, rs, kc, ap, base) : 0;
+                int p = mr == MR && L == 8 ? interleave4(a, src, rs, kc, ap, base) : 0;
                 for (int ii = 0; ii < mr; ii++) {
                     for (int q = p; q < kc; q++) ap[base + q * MR + ii] = a[src + ii * rs + q];
                 }
@@ -581,9 +583,9 @@ final class Gemm {
     }
 
     /**
-     * Columns of a transposed A that {@link #packA} packs at a time: 8 columns of a 48-row block are
-     * 24 cache lines (a 48 x 256 block from 1024-float rows packed in 7-12 us, against 16-21 panel by
-     * panel and 13-16 with 16 columns).
+     * Columns of a transposed A that {@link #packA} packs at a time: 8 columns of a 64-row block are
+     * 32 cache lines (measured with 48-row blocks: a 48 x 256 block from 1024-float rows packed in
+     * 7-12 us, against 16-21 panel by panel and 13-16 with 16 columns).
      */
     private static final int PACK_STEPS = 8;
 
@@ -599,31 +601,31 @@ final class Gemm {
         return VectorShuffle.fromValues(S8, sources);
     }
 
-    /** Lanes of rows x and y (y's as 8 + lane) for each eighth of three interleaved rows, and z's lanes. */
-    private static final VectorShuffle<Float> XY0 = lanes(0, 8, 0, 1, 9, 0, 2, 10),
-            XY1 = lanes(0, 3, 11, 0, 4, 12, 0, 5),
-            XY2 = lanes(13, 0, 6, 14, 0, 7, 15, 0),
-            Z0 = lanes(0, 0, 0, 0, 0, 1, 0, 0),
-            Z1 = lanes(2, 0, 0, 3, 0, 0, 4, 0),
-            Z2 = lanes(0, 5, 0, 0, 6, 0, 0, 7);
-    private static final VectorMask<Float> ZM0 = VectorMask.fromLong(S8, 0b00100100),
-            ZM1 = VectorMask.fromLong(S8, 0b01001001), ZM2 = VectorMask.fromLong(S8, 0b10010010);
+    /** Lanes of two vectors (the second's as 8 + lane): their halves zipped, then pairs of each half taken in turn. */
+    private static final VectorShuffle<Float> ZIP_LOW = lanes(0, 8, 1, 9, 2, 10, 3, 11),
+            ZIP_HIGH = lanes(4, 12, 5, 13, 6, 14, 7, 15),
+            PAIRS_LOW = lanes(0, 1, 8, 9, 2, 3, 10, 11),
+            PAIRS_HIGH = lanes(4, 5, 12, 13, 6, 7, 14, 15);
 
     /**
-     * A full 3-row panel's leading multiple of 8 columns, interleaved ({@code ap[base + p*3 + i] =
-     * row i's p}) eight columns at a time with lane shuffles (8-lane vectors only); returns the
-     * columns done. The scalar loop wrote one float per instruction and was an eighth of small
-     * products' time (the demo's fine-tuning, attention tiles).
+     * A full 4-row panel's leading multiple of 8 columns, interleaved ({@code ap[base + p*4 + i] =
+     * row i's p}) eight columns at a time with lane shuffles (8-lane vectors only): rows zipped in
+     * pairs, then the pairs' pairs. Returns the columns done. The scalar loop wrote one float per
+     * instruction and was an eighth of small products' time (the demo's fine-tuning, attention tiles).
      */
-    private static int interleave3(float[] a, int src, int rs, int kc, float[] ap, int base) {
+    private static int interleave4(float[] a, int src, int rs, int kc, float[] ap, int base) {
         int p = 0;
         for (; p + 8 <= kc; p += 8) {
             FloatVector x = FloatVector.fromArray(S8, a, src + p), y = FloatVector.fromArray(S8, a, src + rs + p);
-            FloatVector z = FloatVector.fromArray(S8, a, src + 2 * rs + p);
+            FloatVector z = FloatVector.fromArray(S8, a, src + 2 * rs + p), w = FloatVector.fromArray(S8, a, src + 3 * rs + p);
+            FloatVector xy = x.rearrange(ZIP_LOW, y), zw = z.rearrange(ZIP_LOW, w);
             int d = base + p * MR;
-            x.rearrange(XY0, y).blend(z.rearrange(Z0), ZM0).intoArray(ap, d);
-            x.rearrange(XY1, y).blend(z.rearrange(Z1), ZM1).intoArray(ap, d + 8);
-            x.rearrange(XY2, y).blend(z.rearrange(Z2), ZM2).intoArray(ap, d + 16);
+            xy.rearrange(PAIRS_LOW, zw).intoArray(ap, d);
+            xy.rearrange(PAIRS_HIGH, zw).intoArray(ap, d + 8);
+            xy = x.rearrange(ZIP_HIGH, y);
+            zw = z.rearrange(ZIP_HIGH, w);
+            xy.rearrange(PAIRS_LOW, zw).intoArray(ap, d + 16);
+            xy.rearrange(PAIRS_HIGH, zw).intoArray(ap, d + 24);
         }
         return p;
     }
@@ -636,7 +638,6 @@ final class Gemm {
                 for (int p = 0, src = off + jr, dst = base; p < kc; p++, src += rs, dst += NR) {
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst);
                     FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
-                    FloatVector.fromArray(S, b, src + 2 * L).intoArray(bp, dst + 2 * L);
                 }
             } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
@@ -701,61 +702,60 @@ final class Gemm {
     }
 
     /**
-     * {@code C[0:MR, 0:NR] (+)= Ap-panel * Bp-panel}, all 9 accumulators in registers; {@code overwrite}
+     * {@code C[0:MR, 0:NR] (+)= Ap-panel * Bp-panel}, all 8 accumulators in registers; {@code overwrite}
      * stores instead of adding (the first k-block of a non-accumulating product). The stores stay in
      * this method: with the accumulators passed to a helper, C2 boxed them and the kernel ran at a
      * third of its speed.
      */
     static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean overwrite) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         // One check up front lets the JIT drop the per-iteration bounds checks (measured: 1.7x faster).
         if (ao < 0 || bo < 0 || ao + kc * MR > ap.length || bo + kc * NR > bp.length) {
             throw new IndexOutOfBoundsException("packed panels too short for kc " + kc);
         }
-        // One induction variable: B's index follows A's (NR = MR * L), where p * MR and p * NR cost
-        // C2 six integer instructions a step beside the 9 FMAs.
-        for (int ai = ao, end = ao + kc * MR, shift = bo - ao * L; ai < end; ai += MR) {
-            int bi = ai * L + shift;
+        // One induction variable: B's index follows A's (NR = MR * STRIDES), where p * MR and p * NR
+        // cost C2 six integer instructions a step beside the FMAs.
+        for (int ai = ao, end = ao + kc * MR, shift = bo - ao * STRIDES; ai < end; ai += MR) {
+            int bi = ai * STRIDES + shift;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
             x = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
             x = FloatVector.broadcast(S, ap[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
         }
         if (overwrite) {
             c00.intoArray(c, co);
             c01.intoArray(c, co + L);
-            c02.intoArray(c, co + 2 * L);
             c10.intoArray(c, co + ldc);
             c11.intoArray(c, co + ldc + L);
-            c12.intoArray(c, co + ldc + 2 * L);
             c20.intoArray(c, co + 2 * ldc);
             c21.intoArray(c, co + 2 * ldc + L);
-            c22.intoArray(c, co + 2 * ldc + 2 * L);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + L);
             return;
         }
         c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
         c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
-        c02.add(FloatVector.fromArray(S, c, co + 2 * L)).intoArray(c, co + 2 * L);
         c10.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
         c11.add(FloatVector.fromArray(S, c, co + ldc + L)).intoArray(c, co + ldc + L);
-        c12.add(FloatVector.fromArray(S, c, co + ldc + 2 * L)).intoArray(c, co + ldc + 2 * L);
         c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
         c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L)).intoArray(c, co + 2 * ldc + L);
-        c22.add(FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L)).intoArray(c, co + 2 * ldc + 2 * L);
+        c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
     }
+
+    /** B's index per step of A's in the kernel: NR / MR. */
+    private static final int STRIDES = NR / MR;
 
     /** Adds (or, for the first k-block of an overwriting product, stores) an edge tile's valid {@code mr x nr} corner. */
     private static void merge(float[] tile, int mr, int nr, float[] c, int co, int ldc, boolean overwrite) {
