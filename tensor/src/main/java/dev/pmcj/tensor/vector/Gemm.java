@@ -455,6 +455,9 @@ final class Gemm {
         });
     }
 
+    /** Rows of a row-major B block per packing item of {@link #sharedPacked}. */
+    private static final int PACK_ROWS = 32;
+
     /** The calling thread's B blocks, shared with the pool's helpers during {@link #sharedPacked}. */
     private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[KG * NC]);
 
@@ -484,11 +487,19 @@ final class Gemm {
             for (int pg = 0; pg < k; pg += KG) {
                 int kBlocks = ceilDiv(Math.min(KG, k - pg), KC), lastKc = Math.min(KG, k - pg) - (kBlocks - 1) * KC, p0 = pg;
                 boolean overwrite = !accumulate && pg == 0;
-                Parallel.forEach(kBlocks * panels, true, item -> {
-                    int kb = item / panels, jp = item % panels, pc = p0 + kb * KC, kc = Math.min(KC, k - pc);
-                    packB(b, bOff + pc * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - jp * NR), bp,
-                            kb * bStride + jp * NR * kc);
-                });
+                if (bCs == 1) { // row-major B: items of PACK_ROWS rows across all panels
+                    int chunks = ceilDiv(KC, PACK_ROWS);
+                    Parallel.forEach(kBlocks * chunks, true, item -> {
+                        int kb = item / chunks, r0 = item % chunks * PACK_ROWS, pc = p0 + kb * KC, kc = Math.min(KC, k - pc);
+                        if (r0 < kc) packRows(b, bOff + pc * bRs + j0, bRs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
+                    });
+                } else {
+                    Parallel.forEach(kBlocks * panels, true, item -> {
+                        int kb = item / panels, jp = item % panels, pc = p0 + kb * KC, kc = Math.min(KC, k - pc);
+                        packB(b, bOff + pc * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - jp * NR), bp,
+                                kb * bStride + jp * NR * kc);
+                    });
+                }
                 Parallel.forEach(rowBlocks, true, ib -> {
                     int i0 = ib * rows < tail ? ib * rows : tail + (ib - tail / rows) * half;
                     int mc = Math.min(i0 < tail ? rows : half, m - i0), aStride = ceilDiv(mc, MR) * MR * KC;
@@ -632,31 +643,41 @@ final class Gemm {
 
     /** B's {@code kc x nc} block as NR-column micro-panels from {@code bpOff}: {@code bp[bpOff + jr*kc + p*NR + jj]}, zero-padded columns. */
     private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp, int bpOff) {
+        if (cs == 1) {
+            packRows(b, off, rs, 0, kc, kc, nc, bp, bpOff);
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc;
-            if (cs == 1 && nr == NR) {
-                for (int p = 0, src = off + jr, dst = base; p < kc; p++, src += rs, dst += NR) {
-                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
-                }
-            } else if (cs == 1) {
-                for (int p = 0; p < kc; p++) {
-                    int src = off + p * rs + jr, dst = base + p * NR;
-                    System.arraycopy(b, src, bp, dst, nr);
-                    Arrays.fill(bp, dst + nr, dst + NR, 0f);
-                }
-            } else {
-                int jj = 0;
-                if (rs == 1 && L == 8) { // B transposed (a linear layer's weights): eight columns at a time
-                    for (; jj + 8 <= nr; jj += 8) transpose8(b, off + (jr + jj) * cs, cs, kc, bp, base + jj);
-                }
-                for (; jj < nr; jj++) {
-                    int src = off + (jr + jj) * cs;
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p * rs];
-                }
-                for (jj = nr; jj < NR; jj++) {
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
-                }
+            int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc, jj = 0;
+            if (rs == 1 && L == 8) { // B transposed (a linear layer's weights): eight columns at a time
+                for (; jj + 8 <= nr; jj += 8) transpose8(b, off + (jr + jj) * cs, cs, kc, bp, base + jj);
+            }
+            for (; jj < nr; jj++) {
+                int src = off + (jr + jj) * cs;
+                for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p * rs];
+            }
+            for (jj = nr; jj < NR; jj++) {
+                for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of a row-major B block ({@code kc} deep, {@code nc} wide) into its packed
+     * panels, as {@link #packB} lays them: each row read in one sweep across all panels. Panel by
+     * panel, every row was a page-strided load of one cache line, waiting on memory.
+     */
+    private static void packRows(float[] b, int off, int rs, int r0, int r1, int kc, int nc, float[] bp, int bpOff) {
+        int full = nc - nc % NR;
+        for (int p = r0; p < r1; p++) {
+            int src = off + p * rs, dst = bpOff + p * NR;
+            for (int jr = 0; jr < full; jr += NR) {
+                FloatVector.fromArray(S, b, src + jr).intoArray(bp, dst + jr * kc);
+                FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + jr * kc + L);
+            }
+            if (full < nc) {
+                System.arraycopy(b, src + full, bp, dst + full * kc, nc - full);
+                Arrays.fill(bp, dst + full * kc + nc - full, dst + full * kc + NR, 0f);
             }
         }
     }
