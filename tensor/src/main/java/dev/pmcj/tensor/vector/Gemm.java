@@ -19,8 +19,8 @@ import java.util.Arrays;
  * row broadcasts and B loads before its FMAs, so a tile needs accumulators + B vectors + rows
  * registers: 8 + 2 + 4 fit AVX2's 16, where 4 rows of three vectors spilled three accumulators to
  * the stack every step and ran at half the speed (38 against 80 GFLOP/s on one core). Against 3 rows
- * of three vectors, 4 x 16 leaves no edge panel at widths that are multiples of 16 (128, 256, 768),
- * which a 24-wide panel computed whole and mostly threw away.
+ * of three vectors, 4 x 16 leaves no edge panel at widths that are multiples of 16 (128, 256, 512,
+ * 1024), whose last 8 or 16 columns a 24-wide panel computed whole.
  * The B micro-panel stays in L1, the A block in L2. One large product shares each packed B block
  * among the threads (they pack it together, then take row blocks of C); batched ones split C into
  * disjoint parts that pack their own blocks. Small products (and matrix-vector shaped ones,
