@@ -27,6 +27,15 @@ public final class AbWorkload {
     public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "attention", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
+    /** A linear layer of the small training step, and how many a step runs. */
+    private record Linear(int out, int in, int times, boolean bias) {
+    }
+
+    /** The small config's linear layers (qkv, proj, fc, fc2 in each of 4 blocks; the tied head, without bias), over its tokens. */
+    private static final List<Linear> SMALL_STEP = List.of(new Linear(768, 256, 4, true), new Linear(256, 256, 4, true),
+            new Linear(1024, 256, 4, true), new Linear(256, 1024, 4, true), new Linear(512, 256, 1, false));
+    private static final int TOKENS = 8 * 128;
+
     private AbWorkload() {
     }
 
@@ -40,15 +49,12 @@ public final class AbWorkload {
                 for (int i = 0; i < 5; i++) WORK.add(() -> cpu.matmul(a, false, b, false, c, false));
             }
             case "gemm" -> {
-                // The small training step's products (m, k, n, transA, transB, times per step): forward
-                // x W^T, then dX = dY W and dW = dY^T X, for qkv, proj, fc, fc2 (4 layers) and the head.
-                int[][] products = {
-                        {1024, 256, 768, 0, 1, 4}, {1024, 256, 256, 0, 1, 4}, {1024, 256, 1024, 0, 1, 4},
-                        {1024, 1024, 256, 0, 1, 4}, {1024, 256, 512, 0, 1, 1},
-                        {1024, 768, 256, 0, 0, 4}, {1024, 256, 256, 0, 0, 4}, {1024, 1024, 256, 0, 0, 4},
-                        {1024, 256, 1024, 0, 0, 4}, {1024, 512, 256, 0, 0, 1},
-                        {768, 1024, 256, 1, 0, 4}, {256, 1024, 256, 1, 0, 4}, {1024, 1024, 256, 1, 0, 4},
-                        {256, 1024, 1024, 1, 0, 4}, {512, 1024, 256, 1, 0, 1}};
+                // The small training step's products, each as often as a step runs it: forward x W^T,
+                // then dX = dY W, then dW = dY^T X, layer by layer.
+                List<int[]> products = new ArrayList<>(); // m, k, n, transA, transB, times
+                for (Linear l : SMALL_STEP) products.add(new int[] {TOKENS, l.in, l.out, 0, 1, l.times});
+                for (Linear l : SMALL_STEP) products.add(new int[] {TOKENS, l.out, l.in, 0, 0, l.times});
+                for (Linear l : SMALL_STEP) products.add(new int[] {l.out, TOKENS, l.in, 1, 0, l.times});
                 for (int[] p : products) {
                     int m = p[0], k = p[1], n = p[2];
                     boolean ta = p[3] == 1, tb = p[4] == 1;
@@ -58,14 +64,11 @@ public final class AbWorkload {
                     for (int i = 0; i < p[5]; i++) WORK.add(() -> cpu.matmul(a, ta, b, tb, c, false));
                 }
             }
-            case "wgrad" -> {
-                // The small training step's weight and bias gradients (out, in, times per step):
-                // dW += dY^T X and db += dY's column sums over 1,024 tokens; the tied head has no bias.
-                int[][] layers = {{768, 256, 4}, {256, 256, 4}, {1024, 256, 4}, {256, 1024, 4}, {512, 256, 1}};
-                for (int[] l : layers) {
-                    Tensor dy = random(cpu, rnd, Shape.of(1024, l[0])), x = random(cpu, rnd, Shape.of(1024, l[1]));
-                    Tensor dw = cpu.allocate(Shape.of(l[0], l[1])), db = l[0] == 512 ? null : cpu.allocate(Shape.of(l[0]));
-                    for (int i = 0; i < l[2]; i++) WORK.add(() -> cpu.linearWeightGradients(dy, x, dw, true, db, true));
+            case "wgrad" -> { // the small step's weight and bias gradients: dW += dY^T X, db += dY's column sums
+                for (Linear l : SMALL_STEP) {
+                    Tensor dy = random(cpu, rnd, Shape.of(TOKENS, l.out)), x = random(cpu, rnd, Shape.of(TOKENS, l.in));
+                    Tensor dw = cpu.allocate(Shape.of(l.out, l.in)), db = l.bias ? cpu.allocate(Shape.of(l.out)) : null;
+                    for (int i = 0; i < l.times; i++) WORK.add(() -> cpu.linearWeightGradients(dy, x, dw, true, db, true));
                 }
             }
             case "attention" -> { // the small config's shape, forward and backward
