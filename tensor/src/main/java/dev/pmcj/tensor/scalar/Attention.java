@@ -77,6 +77,7 @@ public final class Attention {
     }
 
     public static void forward(Heads q, Heads k, Heads v, int[] qPos, Buf out, Buf lse, Dims dm) {
+        Rows outRows = dm.queryRows();
         for (int b = 0; b < dm.b; b++) {
             for (int t = 0; t < dm.t; t++) {
                 int pos = qPos[b * dm.t + t];
@@ -86,7 +87,7 @@ public final class Attention {
                     for (double sj : s) max = Math.max(max, sj);
                     for (double sj : s) sum += Math.exp(sj - max);
                     double logZ = max + Math.log(sum);
-                    int oi = dm.queryRows().at(b, t, h);
+                    int oi = outRows.at(b, t, h);
                     for (int e = 0; e < dm.d; e++) {
                         double acc = 0;
                         for (int j = 0; j <= pos; j++) acc += Math.exp(s[j] - logZ) * v.buf.get(v.at(b, j, dm.group(h)) + e);
