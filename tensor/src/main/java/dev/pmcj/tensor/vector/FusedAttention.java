@@ -65,12 +65,13 @@ final class FusedAttention {
             Parallel.forEach(dm.b * dm.t * groups, dm.work() >= PARALLEL_MIN, item -> {
                 int row = item / groups, h0 = (item % groups) * HEADS_AT_ONCE, b = row / dm.t, t = row % dm.t;
                 int n = qPos[row] + 1, oi = at(out, b, t, h0);
-                float[] sc = VectorMath.scratch((n + 2) * HEADS_AT_ONCE); // nothing below uses the scratch row
+                float[] sc = VectorMath.scratch((n + 10) * HEADS_AT_ONCE); // nothing below uses the scratch row
                 eightHeadScores(qs, at(q, b, t, h0), scale, ks, at(k, b, 0, 0), k.stride(1), h0, dm.group(), n, sc);
                 eightHeadExp(sc, n);
                 eightHeadWeighted(sc, n, vs, at(v, b, 0, 0), v.stride(1), h0, dm.group(), os, oi);
                 for (int i = 0; i < HEADS_AT_ONCE; i++) {
-                    ls[l0 + (b * dm.h + h0 + i) * dm.t + t] = sc[n * HEADS_AT_ONCE + i] + (float) Math.log(sc[(n + 1) * HEADS_AT_ONCE + i]);
+                    int lane = LaneMath.SUMS8_LANE[i];
+                    ls[l0 + (b * dm.h + h0 + i) * dm.t + t] = sc[n * HEADS_AT_ONCE + lane] + (float) Math.log(sc[(n + 1) * HEADS_AT_ONCE + lane]);
                 }
             });
             return;
@@ -185,38 +186,42 @@ final class FusedAttention {
 
     /**
      * Scores of eight one-vector heads from {@code h0} against keys {@code j < n}, position by position:
-     * {@code sc[8j + i] = q_i . k_j / sqrt(8)}, with head i reading KV head {@code (h0 + i) / group}.
-     * One position's keys for all heads are one or a few cache lines, read once and in order, and
-     * its eight dot products come out of one {@link LaneMath#sums8}. Per-head maxima go to
-     * {@code sc[8n .. 8n+8)}.
+     * {@code q_i . k_j / sqrt(8)} in {@code sc[8j + SUMS8_LANE[i]]}, with head i reading KV head
+     * {@code (h0 + i) / group}. One position's keys for all heads are one or a few cache lines, read
+     * once and in order, and its eight dot products come out of one {@link LaneMath#sums8Scrambled}.
+     * Per-head maxima go to {@code sc[8n .. 8n+8)}. The scaled queries wait in {@code sc[8n+16 ..
+     * 8n+80)} and are read at every position: held in registers beside the sums' masks and
+     * permutes, they were spilled and reloaded anyway, with more instructions.
      */
     private static void eightHeadScores(float[] q, int qi, float scale, float[] k, int base, int stride, int h0, int group,
                                         int n, float[] sc) {
         int o0 = h0 / group * 8, o1 = (h0 + 1) / group * 8, o2 = (h0 + 2) / group * 8, o3 = (h0 + 3) / group * 8;
         int o4 = (h0 + 4) / group * 8, o5 = (h0 + 5) / group * 8, o6 = (h0 + 6) / group * 8, o7 = (h0 + 7) / group * 8;
-        FloatVector q0 = FloatVector.fromArray(S8, q, qi).mul(scale), q1 = FloatVector.fromArray(S8, q, qi + 8).mul(scale);
-        FloatVector q2 = FloatVector.fromArray(S8, q, qi + 16).mul(scale), q3 = FloatVector.fromArray(S8, q, qi + 24).mul(scale);
-        FloatVector q4 = FloatVector.fromArray(S8, q, qi + 32).mul(scale), q5 = FloatVector.fromArray(S8, q, qi + 40).mul(scale);
-        FloatVector q6 = FloatVector.fromArray(S8, q, qi + 48).mul(scale), q7 = FloatVector.fromArray(S8, q, qi + 56).mul(scale);
+        int qo = 8 * n + 16;
+        for (int i = 0; i < 64; i += 8) FloatVector.fromArray(S8, q, qi + i).mul(scale).intoArray(sc, qo + i);
         FloatVector max = FloatVector.broadcast(S8, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < n; j++) {
-            int b = base + j * stride;
-            FloatVector s = LaneMath.sums8(q0.mul(FloatVector.fromArray(S8, k, b + o0)), q1.mul(FloatVector.fromArray(S8, k, b + o1)),
-                    q2.mul(FloatVector.fromArray(S8, k, b + o2)), q3.mul(FloatVector.fromArray(S8, k, b + o3)),
-                    q4.mul(FloatVector.fromArray(S8, k, b + o4)), q5.mul(FloatVector.fromArray(S8, k, b + o5)),
-                    q6.mul(FloatVector.fromArray(S8, k, b + o6)), q7.mul(FloatVector.fromArray(S8, k, b + o7)));
-            s.intoArray(sc, 8 * j);
+        for (int j = 0, b = base; j < 8 * n; j += 8, b += stride) {
+            FloatVector s = LaneMath.sums8Scrambled(
+                    FloatVector.fromArray(S8, sc, qo).mul(FloatVector.fromArray(S8, k, b + o0)),
+                    FloatVector.fromArray(S8, sc, qo + 8).mul(FloatVector.fromArray(S8, k, b + o1)),
+                    FloatVector.fromArray(S8, sc, qo + 16).mul(FloatVector.fromArray(S8, k, b + o2)),
+                    FloatVector.fromArray(S8, sc, qo + 24).mul(FloatVector.fromArray(S8, k, b + o3)),
+                    FloatVector.fromArray(S8, sc, qo + 32).mul(FloatVector.fromArray(S8, k, b + o4)),
+                    FloatVector.fromArray(S8, sc, qo + 40).mul(FloatVector.fromArray(S8, k, b + o5)),
+                    FloatVector.fromArray(S8, sc, qo + 48).mul(FloatVector.fromArray(S8, k, b + o6)),
+                    FloatVector.fromArray(S8, sc, qo + 56).mul(FloatVector.fromArray(S8, k, b + o7)));
+            s.intoArray(sc, j);
             max = max.max(s);
         }
         max.intoArray(sc, 8 * n);
     }
 
-    /** {@code sc[8j + i] = exp(sc[8j + i] - max_i)}; the per-head sums go to {@code sc[8n+8 .. 8n+16)}. */
+    /** {@code sc[8j + l] = exp(sc[8j + l] - max_l)}; the per-lane sums go to {@code sc[8n+8 .. 8n+16)}. */
     private static void eightHeadExp(float[] sc, int n) {
         FloatVector max = FloatVector.fromArray(S8, sc, 8 * n), s0 = FloatVector.zero(S8), s1 = FloatVector.zero(S8);
-        for (int j = 0; j < n; j++) {
-            FloatVector e = LaneMath.exp(FloatVector.fromArray(S8, sc, 8 * j).sub(max));
-            e.intoArray(sc, 8 * j);
+        for (int j = 0; j < 8 * n; j += 8) {
+            FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S8, sc, j).sub(max));
+            e.intoArray(sc, j);
             // Two sums taking positions in turn, so each add waits on the one two positions back.
             FloatVector t = s0.add(e);
             s0 = s1;
@@ -225,30 +230,32 @@ final class FusedAttention {
         s0.add(s1).intoArray(sc, 8 * n + 8);
     }
 
-    /** {@code out_i = sum_j sc[8j + i] v_j / sum_i}: eight accumulators, one per head, fed from each position's values. */
+    /**
+     * {@code out_i = sum_j p_ij v_j / sum_i}, {@code p_ij} at {@code sc[8j + SUMS8_LANE[i]]}: eight
+     * accumulators, one per head, fed from each position's values.
+     */
     private static void eightHeadWeighted(float[] sc, int n, float[] v, int base, int stride, int h0, int group, float[] out, int oi) {
         int o0 = h0 / group * 8, o1 = (h0 + 1) / group * 8, o2 = (h0 + 2) / group * 8, o3 = (h0 + 3) / group * 8;
         int o4 = (h0 + 4) / group * 8, o5 = (h0 + 5) / group * 8, o6 = (h0 + 6) / group * 8, o7 = (h0 + 7) / group * 8;
         FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int j = 0; j < n; j++) {
-            int b = base + j * stride, p = 8 * j;
+        for (int p = 0, b = base; p < 8 * n; p += 8, b += stride) { // lanes as in LaneMath.SUMS8_LANE
             a0 = FloatVector.fromArray(S8, v, b + o0).fma(FloatVector.broadcast(S8, sc[p]), a0);
-            a1 = FloatVector.fromArray(S8, v, b + o1).fma(FloatVector.broadcast(S8, sc[p + 1]), a1);
+            a1 = FloatVector.fromArray(S8, v, b + o1).fma(FloatVector.broadcast(S8, sc[p + 4]), a1);
             a2 = FloatVector.fromArray(S8, v, b + o2).fma(FloatVector.broadcast(S8, sc[p + 2]), a2);
-            a3 = FloatVector.fromArray(S8, v, b + o3).fma(FloatVector.broadcast(S8, sc[p + 3]), a3);
-            a4 = FloatVector.fromArray(S8, v, b + o4).fma(FloatVector.broadcast(S8, sc[p + 4]), a4);
+            a3 = FloatVector.fromArray(S8, v, b + o3).fma(FloatVector.broadcast(S8, sc[p + 6]), a3);
+            a4 = FloatVector.fromArray(S8, v, b + o4).fma(FloatVector.broadcast(S8, sc[p + 1]), a4);
             a5 = FloatVector.fromArray(S8, v, b + o5).fma(FloatVector.broadcast(S8, sc[p + 5]), a5);
-            a6 = FloatVector.fromArray(S8, v, b + o6).fma(FloatVector.broadcast(S8, sc[p + 6]), a6);
+            a6 = FloatVector.fromArray(S8, v, b + o6).fma(FloatVector.broadcast(S8, sc[p + 3]), a6);
             a7 = FloatVector.fromArray(S8, v, b + o7).fma(FloatVector.broadcast(S8, sc[p + 7]), a7);
         }
         int sums = 8 * n + 8;
         a0.mul(1f / sc[sums]).intoArray(out, oi);
-        a1.mul(1f / sc[sums + 1]).intoArray(out, oi + 8);
+        a1.mul(1f / sc[sums + 4]).intoArray(out, oi + 8);
         a2.mul(1f / sc[sums + 2]).intoArray(out, oi + 16);
-        a3.mul(1f / sc[sums + 3]).intoArray(out, oi + 24);
-        a4.mul(1f / sc[sums + 4]).intoArray(out, oi + 32);
+        a3.mul(1f / sc[sums + 6]).intoArray(out, oi + 24);
+        a4.mul(1f / sc[sums + 1]).intoArray(out, oi + 32);
         a5.mul(1f / sc[sums + 5]).intoArray(out, oi + 40);
-        a6.mul(1f / sc[sums + 6]).intoArray(out, oi + 48);
+        a6.mul(1f / sc[sums + 3]).intoArray(out, oi + 48);
         a7.mul(1f / sc[sums + 7]).intoArray(out, oi + 56);
     }
 

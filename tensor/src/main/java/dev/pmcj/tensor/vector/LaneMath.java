@@ -60,37 +60,49 @@ final class LaneMath {
     }
 
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final VectorMask<Float> HIGH_4 = VectorMask.fromLong(S8, 0xF0), LOW_4 = HIGH_4.not();
-    private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(S8, 0xCC), EVEN_PAIRS = ODD_PAIRS.not();
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S8, 0xAA), EVEN_LANES = ODD_LANES.not();
+    private static final VectorMask<Float> HIGH_4 = VectorMask.fromLong(S8, 0xF0), ODD_PAIRS = VectorMask.fromLong(S8, 0xCC),
+            ODD_LANES = VectorMask.fromLong(S8, 0xAA);
     private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromValues(S8, 2, 3, 0, 1, 6, 7, 4, 5),
             SWAP_1 = VectorShuffle.fromValues(S8, 1, 0, 3, 2, 5, 4, 7, 6),
             UNSCRAMBLE = VectorShuffle.fromValues(S8, 0, 4, 2, 6, 1, 5, 3, 7);
+    /**
+     * Where {@link #sums8Scrambled} puts each sum: {@code p_i}'s in lane {@code SUMS8_LANE[i]} (the
+     * order is its own inverse: lane l holds {@code p_{SUMS8_LANE[l]}}'s).
+     */
+    static final int[] SUMS8_LANE = {0, 4, 2, 6, 1, 5, 3, 7};
 
     /**
      * The lane sums of eight 8-lane vectors as one vector (lane i: the sum of {@code p_i}), in the
-     * same tree of adds as {@link #sum256}, so each has the bits it would have alone. Blends and
-     * permutes merge the vectors pairwise, halving their number each round, which costs fewer
-     * instructions than eight separate sums.
+     * same tree of adds as {@link #sum256}, so each has the bits it would have alone.
      */
     static FloatVector sums8(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3,
                              FloatVector p4, FloatVector p5, FloatVector p6, FloatVector p7) {
+        return sums8Scrambled(p0, p1, p2, p3, p4, p5, p6, p7).rearrange(UNSCRAMBLE);
+    }
+
+    /**
+     * {@link #sums8} in the lane order {@link #SUMS8_LANE}, a permute fewer. Blends and permutes
+     * merge the vectors pairwise, halving their number each round, which costs fewer instructions
+     * than eight separate sums; a round's two blends share one mask, operands swapped.
+     */
+    static FloatVector sums8Scrambled(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3,
+                                      FloatVector p4, FloatVector p5, FloatVector p6, FloatVector p7) {
         // Round 1: lanes 0-3 hold l_i + l_{i+4} of the pair's first vector, lanes 4-7 of its second.
-        FloatVector a0 = p0.blend(p1, HIGH_4).add(p0.blend(p1, LOW_4).rearrange(ROTATE_256_4));
-        FloatVector a1 = p2.blend(p3, HIGH_4).add(p2.blend(p3, LOW_4).rearrange(ROTATE_256_4));
-        FloatVector a2 = p4.blend(p5, HIGH_4).add(p4.blend(p5, LOW_4).rearrange(ROTATE_256_4));
-        FloatVector a3 = p6.blend(p7, HIGH_4).add(p6.blend(p7, LOW_4).rearrange(ROTATE_256_4));
-        // Round 2: two lanes per vector; round 3: one, in the order 0 4 2 6 1 5 3 7.
-        FloatVector c0 = a0.blend(a1, ODD_PAIRS).add(a0.blend(a1, EVEN_PAIRS).rearrange(SWAP_2));
-        FloatVector c1 = a2.blend(a3, ODD_PAIRS).add(a2.blend(a3, EVEN_PAIRS).rearrange(SWAP_2));
-        return c0.blend(c1, ODD_LANES).add(c0.blend(c1, EVEN_LANES).rearrange(SWAP_1)).rearrange(UNSCRAMBLE);
+        FloatVector a0 = p0.blend(p1, HIGH_4).add(p1.blend(p0, HIGH_4).rearrange(ROTATE_256_4));
+        FloatVector a1 = p2.blend(p3, HIGH_4).add(p3.blend(p2, HIGH_4).rearrange(ROTATE_256_4));
+        FloatVector a2 = p4.blend(p5, HIGH_4).add(p5.blend(p4, HIGH_4).rearrange(ROTATE_256_4));
+        FloatVector a3 = p6.blend(p7, HIGH_4).add(p7.blend(p6, HIGH_4).rearrange(ROTATE_256_4));
+        // Round 2: two lanes per vector; round 3: one.
+        FloatVector c0 = a0.blend(a1, ODD_PAIRS).add(a1.blend(a0, ODD_PAIRS).rearrange(SWAP_2));
+        FloatVector c1 = a2.blend(a3, ODD_PAIRS).add(a3.blend(a2, ODD_PAIRS).rearrange(SWAP_2));
+        return c0.blend(c1, ODD_LANES).add(c1.blend(c0, ODD_LANES).rearrange(SWAP_1));
     }
 
     /** {@link #sums8} of four vectors: lanes 0-3 hold their sums (lanes 4-7 are not meaningful). */
     static FloatVector sums4(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3) {
-        FloatVector a0 = p0.blend(p1, HIGH_4).add(p0.blend(p1, LOW_4).rearrange(ROTATE_256_4));
-        FloatVector a1 = p2.blend(p3, HIGH_4).add(p2.blend(p3, LOW_4).rearrange(ROTATE_256_4));
-        FloatVector c = a0.blend(a1, ODD_PAIRS).add(a0.blend(a1, EVEN_PAIRS).rearrange(SWAP_2));
+        FloatVector a0 = p0.blend(p1, HIGH_4).add(p1.blend(p0, HIGH_4).rearrange(ROTATE_256_4));
+        FloatVector a1 = p2.blend(p3, HIGH_4).add(p3.blend(p2, HIGH_4).rearrange(ROTATE_256_4));
+        FloatVector c = a0.blend(a1, ODD_PAIRS).add(a1.blend(a0, ODD_PAIRS).rearrange(SWAP_2));
         return c.add(c.rearrange(SWAP_1)).rearrange(UNSCRAMBLE);
     }
 
@@ -114,15 +126,27 @@ final class LaneMath {
 
     /** e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_MIN_V).min(EXP_MAX_V);
+        return expOfClamped(x.max(EXP_MIN_V).min(EXP_MAX_V))
+                .blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V)).blend(INFINITY, x.compare(VectorOperators.GT, EXP_MAX_V));
+    }
+
+    /**
+     * {@link #exp} where no argument is positive (softmax's max-shifted scores): the same bits,
+     * without the upper clamp and its blend.
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        return expOfClamped(x.max(EXP_MIN_V)).blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V));
+    }
+
+    /** e^xc for xc in [-103.97, 88.72]. */
+    private static FloatVector expOfClamped(FloatVector xc) {
         FloatVector t = xc.fma(LOG2E, ROUNDER);
         FloatVector y = expOfRemainder(xc, t);
         // 2^n in two factors: n runs from -150 to 128, past one float exponent's range.
         IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
         IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
-        y = y.mul(k1.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+        return y.mul(k1.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                 .mul(k2.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        return y.blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V)).blend(INFINITY, x.compare(VectorOperators.GT, EXP_MAX_V));
     }
 
     /**

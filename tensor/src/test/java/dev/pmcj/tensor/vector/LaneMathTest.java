@@ -21,6 +21,15 @@ class LaneMathTest {
         assertUlps("exp", LaneMath::exp, Math::exp, x);
     }
 
+    /** The same bits as {@link LaneMath#exp} wherever it applies: zero and below, NaN. */
+    @Property(tries = 3000)
+    void expNonPositive(@ForAll @FloatRange(min = -200f, max = 0f) float x) {
+        for (float v : new float[] {x, x * 1e-30f, Float.NEGATIVE_INFINITY, Float.NaN, -0f}) {
+            assertEquals(Float.floatToRawIntBits(one(LaneMath::exp, v)), Float.floatToRawIntBits(one(LaneMath::expNonPositive, v)),
+                    "expNonPositive(" + v + ")");
+        }
+    }
+
     @Property(tries = 3000)
     void log(@ForAll @FloatRange(min = 0f, max = 3e38f, minIncluded = false) float x) {
         assertUlps("log", LaneMath::log, Math::log, x);
@@ -84,10 +93,13 @@ class LaneMathTest {
             p[i] = FloatVector.fromArray(FloatVector.SPECIES_256, lanes, 0);
         }
         FloatVector eight = LaneMath.sums8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+        FloatVector scrambled = LaneMath.sums8Scrambled(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
         FloatVector four = LaneMath.sums4(p[0], p[1], p[2], p[3]);
         for (int i = 0; i < 8; i++) {
             float want = LaneMath.sum256(p[i]);
             assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(eight.lane(i)), "sums8 lane " + i);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(scrambled.lane(LaneMath.SUMS8_LANE[i])),
+                    "sums8Scrambled, p" + i);
             if (i < 4) assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(four.lane(i)), "sums4 lane " + i);
         }
     }
