@@ -131,8 +131,8 @@ final class LaneMath {
     }
 
     /**
-     * {@link #exp} where no argument is positive (softmax's max-shifted scores): the same bits,
-     * without the upper clamp and its blend.
+     * {@link #exp} for arguments up to 88.72, where it does not clamp: softmax's max-shifted
+     * scores. The same bits there, without the upper clamp and its blend.
      */
     static FloatVector expNonPositive(FloatVector x) {
         return expOfClamped(x.max(EXP_MIN_V)).blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V));

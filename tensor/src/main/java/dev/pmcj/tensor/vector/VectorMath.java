@@ -78,13 +78,15 @@ final class VectorMath {
     }
 
     /**
-     * {@code out[i] = exp(x[i] - shift)}, returning their sum. The sum is a second pass over out, a
-     * call that takes arrays: where C2 stops inlining after the exponentials, no vector is boxed.
+     * {@code out[i] = exp(x[i] - shift)}, returning their sum, for a shift that no x exceeds by more
+     * than 88 (softmax's max or log-sum-exp), where {@link LaneMath#expNonPositive} has exp's bits.
+     * The sum is a second pass over out, a call that takes arrays: where C2 stops inlining after the
+     * exponentials, no vector is boxed.
      */
     static float expShifted(float[] x, int xo, float shift, float[] out, int oo, int n) {
         int i = 0;
         for (int end = n - L; i <= end; i += L) {
-            LaneMath.exp(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(out, oo + i);
+            LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i] - shift);
         return sum(out, oo, n);

@@ -21,9 +21,9 @@ class LaneMathTest {
         assertUlps("exp", LaneMath::exp, Math::exp, x);
     }
 
-    /** The same bits as {@link LaneMath#exp} wherever it applies: zero and below, NaN. */
+    /** The same bits as {@link LaneMath#exp} wherever it applies: up to 88.72, and NaN. */
     @Property(tries = 3000)
-    void expNonPositive(@ForAll @FloatRange(min = -200f, max = 0f) float x) {
+    void expNonPositive(@ForAll @FloatRange(min = -200f, max = 88.72f) float x) {
         for (float v : new float[] {x, x * 1e-30f, Float.NEGATIVE_INFINITY, Float.NaN, -0f}) {
             assertEquals(Float.floatToRawIntBits(one(LaneMath::exp, v)), Float.floatToRawIntBits(one(LaneMath::expNonPositive, v)),
                     "expNonPositive(" + v + ")");
