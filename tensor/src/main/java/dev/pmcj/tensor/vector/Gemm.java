@@ -182,12 +182,47 @@ final class Gemm {
                              float[] c, int co, int ldc, boolean accumulate) {
         for (int i = 0; i < rows; i++) {
             int j = 0;
+            if (L == 8) {
+                for (; j + 8 <= cols; j += 8) dots1x8(a, ao + i * aRs, b, bo + j * bCs, bCs, k, c, co + i * ldc + j, accumulate);
+            }
             for (; j + 4 <= cols; j += 4) dots1x4(a, ao + i * aRs, b, bo + j * bCs, bCs, k, c, co + i * ldc + j, accumulate);
             for (; j < cols; j++) {
                 float dot = VectorMath.dot(a, ao + i * aRs, b, bo + j * bCs, k);
                 int ci = co + i * ldc + j;
                 c[ci] = accumulate ? c[ci] + dot : dot;
             }
+        }
+    }
+
+    /**
+     * One row against eight columns (a matrix-vector product: one stream decoding), 8-lane vectors
+     * only: eight FMA chains keep both FMA units busy where {@link #dots1x4}'s four wait out the
+     * latency, and the eight sums come out of one {@link LaneMath#sums8} and go to C as one vector.
+     */
+    private static void dots1x8(float[] a, int ao, float[] b, int bo, int bCs, int k, float[] c, int co, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        int p = 0;
+        for (int b1 = bo + bCs, b2 = b1 + bCs, b3 = b2 + bCs, b4 = b3 + bCs, b5 = b4 + bCs, b6 = b5 + bCs, b7 = b6 + bCs;
+             p <= k - L; p += L) {
+            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, bo + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+            s4 = x.fma(FloatVector.fromArray(S, b, b4 + p), s4);
+            s5 = x.fma(FloatVector.fromArray(S, b, b5 + p), s5);
+            s6 = x.fma(FloatVector.fromArray(S, b, b6 + p), s6);
+            s7 = x.fma(FloatVector.fromArray(S, b, b7 + p), s7);
+        }
+        FloatVector d = LaneMath.sums8(s0, s1, s2, s3, s4, s5, s6, s7);
+        if (p == k) {
+            (accumulate ? FloatVector.fromArray(S, c, co).add(d) : d).intoArray(c, co);
+            return;
+        }
+        for (int j = 0; j < 8; j++) { // k not a multiple of 8: the rest of each dot as dots1x4 adds it
+            float dj = d.lane(j);
+            for (int q = p; q < k; q++) dj += a[ao + q] * b[bo + j * bCs + q];
+            c[co + j] = accumulate ? c[co + j] + dj : dj;
         }
     }
 
@@ -443,6 +478,20 @@ final class Gemm {
         Parallel.forEach(parts, parallel, part -> {
             int j0 = part * panels / parts * NR, nc = Math.min(n, (part + 1) * panels / parts * NR) - j0;
             Scratch s = SCRATCH.get();
+            if (m < MR) { // one or a few streams decoding: each row against the panels, A not packed
+                for (int i = 0; i < m; i++) {
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc), block = pc * panels * NR;
+                        for (int jg = j0; jg < j0 + nc; jg += ROW_PANELS * NR) {
+                            int last = block + (Math.min(jg + ROW_PANELS * NR, j0 + nc) - 1) / NR * NR * kc;
+                            int b0 = block + jg * kc, b1 = Math.min(b0 + NR * kc, last), b2 = Math.min(b0 + 2 * NR * kc, last);
+                            rowKernel(a, aOff + i * k + pc, bp, b0, b1, b2, Math.min(b0 + 3 * NR * kc, last), kc,
+                                    c, cOff + i * n + jg, Math.min(ROW_PANELS * NR, j0 + nc - jg), !accumulate && pc == 0, s.tile);
+                        }
+                    }
+                }
+                return;
+            }
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
                 for (int pc = 0; pc < k; pc += KC) {
@@ -773,6 +822,59 @@ final class Gemm {
         c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L)).intoArray(c, co + 2 * ldc + L);
         c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
         c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
+    }
+
+    /** B's column panels per {@link #rowKernel}: eight accumulators, as many as {@link #kernel} keeps. */
+    private static final int ROW_PANELS = 4;
+
+    /**
+     * {@code C[0, 0:cols] (+)=} one row of A ({@code kc} contiguous floats) times four of B's packed
+     * column panels (at {@code b0..b3}; past the last panel, repeats of it whose sums are not stored),
+     * for a few rows of A, where {@link #kernel} would spend most of its FMAs on A's zero padding.
+     * Each column's products are chained in k order from zero and added to C after the k-block, as
+     * in {@link #kernel}: a stream decodes to the same bits alone as beside others. Edge groups go
+     * through {@code tile} ({@code 4 * NR} floats).
+     */
+    static void rowKernel(float[] a, int ao, float[] bp, int b0, int b1, int b2, int b3, int kc,
+                          float[] c, int co, int cols, boolean overwrite, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int bMax = Math.max(Math.max(b0, b1), Math.max(b2, b3));
+        if (ao < 0 || ao + kc > a.length || Math.min(Math.min(b0, b1), Math.min(b2, b3)) < 0 || bMax + kc * NR > bp.length) {
+            throw new IndexOutOfBoundsException("row or packed panels too short for kc " + kc);
+        }
+        for (int p = ao, o = 0, end = ao + kc; p < end; p++, o += NR) {
+            FloatVector x = FloatVector.broadcast(S, a[p]);
+            c00 = x.fma(FloatVector.fromArray(S, bp, b0 + o), c00);
+            c01 = x.fma(FloatVector.fromArray(S, bp, b0 + o + L), c01);
+            c10 = x.fma(FloatVector.fromArray(S, bp, b1 + o), c10);
+            c11 = x.fma(FloatVector.fromArray(S, bp, b1 + o + L), c11);
+            c20 = x.fma(FloatVector.fromArray(S, bp, b2 + o), c20);
+            c21 = x.fma(FloatVector.fromArray(S, bp, b2 + o + L), c21);
+            c30 = x.fma(FloatVector.fromArray(S, bp, b3 + o), c30);
+            c31 = x.fma(FloatVector.fromArray(S, bp, b3 + o + L), c31);
+        }
+        boolean whole = cols == ROW_PANELS * NR;
+        float[] dst = whole ? c : tile;
+        int d = whole ? co : 0;
+        if (whole && !overwrite) {
+            c00 = c00.add(FloatVector.fromArray(S, c, d));
+            c01 = c01.add(FloatVector.fromArray(S, c, d + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, d + 2 * L));
+            c11 = c11.add(FloatVector.fromArray(S, c, d + 3 * L));
+            c20 = c20.add(FloatVector.fromArray(S, c, d + 4 * L));
+            c21 = c21.add(FloatVector.fromArray(S, c, d + 5 * L));
+            c30 = c30.add(FloatVector.fromArray(S, c, d + 6 * L));
+            c31 = c31.add(FloatVector.fromArray(S, c, d + 7 * L));
+        }
+        c00.intoArray(dst, d);
+        c01.intoArray(dst, d + L);
+        c10.intoArray(dst, d + 2 * L);
+        c11.intoArray(dst, d + 3 * L);
+        c20.intoArray(dst, d + 4 * L);
+        c21.intoArray(dst, d + 5 * L);
+        c30.intoArray(dst, d + 6 * L);
+        c31.intoArray(dst, d + 7 * L);
+        if (!whole) merge(tile, 1, cols, c, co, 0, overwrite);
     }
 
     /** B's index per step of A's in the kernel: NR / MR. */

@@ -17,13 +17,11 @@ import java.util.Map;
  * The decoder's forward without a tape, over a {@link KvCache} and scratch buffers allocated once
  * ({@code rows} rows each). Mirrors {@code model.AttentionBlock} and {@code model.MlpBlock}; the
  * tests hold the two paths to the same logits. Residual projections accumulate straight into the
- * hidden state ({@code matmul(..., accumulate)}). A batch of streams multiplies its weights as the
- * backend packed them once ({@link Backend#packWeight}); one stream's matrix-vector products do not
- * gain from packing, and a large model's weights are not held twice.
+ * hidden state ({@code matmul(..., accumulate)}). The streams multiply the weights as the backend
+ * packed them once ({@link Backend#packWeight}), one stream as well as a batch, so that a stream's
+ * tokens do not depend on how many others share its steps; a large model's weights are not held twice.
  */
 final class CachedDecoder {
-    /** From this many streams the weights are packed. */
-    static final int PACK_MIN_STREAMS = 4;
     /** Weights up to this many floats (256 MB) are packed; beyond, their products are large enough without. */
     static final long PACK_MAX_FLOATS = 1L << 26;
     private final Decoder model;
@@ -42,7 +40,7 @@ final class CachedDecoder {
      */
     private record Weights(Tensor tokEmb, Tensor posEmb, Tensor normF, Tensor normFBias, Tensor head,
                            LayerWeights[] layers, Map<Tensor, PackedWeight> packed) {
-        static Weights of(Decoder model, int maxStreams) {
+        static Weights of(Decoder model) {
             ParameterStore p = model.parameters();
             ModelConfig c = model.config();
             boolean gpt2 = c.family() == ModelConfig.Family.GPT2;
@@ -51,7 +49,7 @@ final class CachedDecoder {
             LayerWeights[] layers = new LayerWeights[c.layers()];
             for (int l = 0; l < layers.length; l++) layers[l] = LayerWeights.of(p, c, l);
             Map<Tensor, PackedWeight> packed = new IdentityHashMap<>();
-            if (maxStreams >= PACK_MIN_STREAMS && p.size() <= PACK_MAX_FLOATS) {
+            if (p.size() <= PACK_MAX_FLOATS) {
                 for (LayerWeights lw : layers) {
                     for (Tensor m : new Tensor[] {lw.q(), lw.k(), lw.v(), lw.proj(), lw.fc(), lw.up(), lw.down()}) {
                         if (m != null) packed.put(m, p.backend().packWeight(m));
@@ -66,7 +64,7 @@ final class CachedDecoder {
 
     /** A decoder for up to {@code maxStreams} streams, packing the weights where a batch gains. */
     CachedDecoder(Decoder model, int rows, int maxStreams) {
-        this(model, Weights.of(model, maxStreams), rows, maxStreams);
+        this(model, Weights.of(model), rows, maxStreams);
     }
 
     /** Another decoder of {@code shared}'s model and weights, with scratch of its own (a group of a batch). */

@@ -94,9 +94,9 @@ class InferenceSessionTest {
     }
 
     /**
-     * The fast backend's packed weights (a session of {@link CachedDecoder#PACK_MIN_STREAMS} streams
-     * packs them): a prefill's logits against the uncached forward, and batched greedy streams
-     * against each alone in an unpacked one-stream session.
+     * The fast backend's packed weights: a prefill's logits against the uncached forward (which
+     * multiplies the weights unpacked), and batched greedy streams against each alone in a
+     * one-stream session, whose matrix-vector products take another kernel.
      */
     @ParameterizedTest
     @MethodSource("configs")
@@ -104,7 +104,7 @@ class InferenceSessionTest {
         Decoder model = TinyModels.random(c, Backends.cpu(), 21, 0.4f);
         List<int[]> prompts = List.of(new int[]{3, 7, 1, 4, 4, 9}, new int[]{2}, new int[]{5, 6}, new int[]{8, 1, 2});
         SamplingConfig cfg = SamplingConfig.greedy(8);
-        try (InferenceSession packed = new InferenceSession(model, CachedDecoder.PACK_MIN_STREAMS, 16);
+        try (InferenceSession packed = new InferenceSession(model, 4, 16);
              InferenceSession single = new InferenceSession(model, 1, 16)) {
             assertArrayEquals(uncachedLogits(model, prompts.getFirst()), packed.nextTokenLogits(prompts.getFirst()), 1e-4f);
             List<int[]> together = packed.generate(prompts, cfg);
