@@ -17,14 +17,19 @@ public final class Sampler {
 
     public static int sample(float[] logits, SamplingConfig cfg, RandomGenerator rng) {
         if (cfg.isGreedy()) return argmax(logits);
-        int[] kept = candidates(logits, cfg);
-        double[] probs = softmax(logits, kept, cfg.temperature());
+        int[] kept = untruncated(cfg) ? null : candidates(logits, cfg);
+        int count = kept == null ? logits.length : kept.length;
+        double[] probs = softmax(logits, kept, count, cfg.temperature());
         double u = rng.nextDouble(), cumulative = 0;
-        for (int i = 0; i < kept.length; i++) {
+        for (int i = 0; i < count; i++) {
             cumulative += probs[i];
-            if (u < cumulative) return kept[i];
+            if (u < cumulative) return kept == null ? i : kept[i];
         }
-        return kept[kept.length - 1];
+        return kept == null ? count - 1 : kept[count - 1];
+    }
+
+    private static boolean untruncated(SamplingConfig cfg) {
+        return cfg.topK() == 0 && cfg.topP() >= 1f;
     }
 
     /**
@@ -33,7 +38,7 @@ public final class Sampler {
      * truncation every id, in id order.
      */
     public static int[] candidates(float[] logits, SamplingConfig cfg) {
-        if (cfg.topK() == 0 && cfg.topP() >= 1f) {
+        if (untruncated(cfg)) {
             int[] all = new int[logits.length];
             Arrays.setAll(all, i -> i);
             return all;
@@ -46,7 +51,7 @@ public final class Sampler {
         int k = cfg.topK() > 0 ? Math.min(cfg.topK(), order.length) : order.length;
         int[] kept = Arrays.copyOf(order, k);
         if (cfg.topP() >= 1f) return kept;
-        double[] probs = softmax(logits, kept, cfg.temperature());
+        double[] probs = softmax(logits, kept, kept.length, cfg.temperature());
         double cumulative = 0;
         for (int i = 0; i < kept.length; i++) {
             cumulative += probs[i];
@@ -55,27 +60,41 @@ public final class Sampler {
         return kept;
     }
 
-    /** Probabilities of the {@code kept} tokens at this temperature, renormalised over them. */
-    private static double[] softmax(float[] logits, int[] kept, float temperature) {
+    /**
+     * Probabilities of the first {@code count} {@code kept} tokens (null: ids {@code 0..count-1}) at
+     * this temperature, renormalised over them: this thread's scratch (as {@link #nucleus} left it
+     * unused), valid up to count, so that sampling a token allocates nothing.
+     */
+    private static double[] softmax(float[] logits, int[] kept, int count, float temperature) {
         double max = Double.NEGATIVE_INFINITY;
-        for (int id : kept) max = Math.max(max, logits[id]);
-        double[] p = new double[kept.length];
+        for (int i = 0; i < count; i++) max = Math.max(max, logits[kept == null ? i : kept[i]]);
+        double[] p = scratch(logits.length).weights;
         double sum = 0;
-        for (int i = 0; i < kept.length; i++) {
-            p[i] = Math.exp((logits[kept[i]] - max) / temperature);
+        for (int i = 0; i < count; i++) {
+            p[i] = Math.exp((logits[kept == null ? i : kept[i]] - max) / temperature);
             sum += p[i];
         }
-        for (int i = 0; i < p.length; i++) p[i] /= sum;
+        for (int i = 0; i < count; i++) p[i] /= sum;
         return p;
     }
 
-    /** Per-thread buffers of {@link #nucleus}, grown to the vocabulary once. */
+    /** Per-thread buffers of {@link #nucleus} and {@link #softmax}, grown to the vocabulary once. */
     private static final class Scratch {
         double[] weights = new double[0];
         long[] keys = new long[0];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** This thread's buffers, at least {@code n} long. */
+    private static Scratch scratch(int n) {
+        Scratch s = SCRATCH.get();
+        if (s.weights.length < n) {
+            s.weights = new double[n];
+            s.keys = new long[n];
+        }
+        return s;
+    }
 
     /**
      * The top-p set without sorting the whole vocabulary. A token whose probability lies below
@@ -86,11 +105,7 @@ public final class Sampler {
      */
     private static int[] nucleus(float[] logits, float topP, float temperature) {
         int n = logits.length;
-        Scratch s = SCRATCH.get();
-        if (s.weights.length < n) {
-            s.weights = new double[n];
-            s.keys = new long[n];
-        }
+        Scratch s = scratch(n);
         double[] w = s.weights;
         long[] keys = s.keys;
         double max = Double.NEGATIVE_INFINITY, total = 0;

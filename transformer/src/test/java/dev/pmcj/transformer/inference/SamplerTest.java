@@ -90,6 +90,37 @@ class SamplerTest {
         assertTrue(in[sampled], "sampled " + sampled + " outside the candidates");
     }
 
+    /**
+     * A draw is the inverse CDF, at one uniform, of the candidates' renormalised probabilities in
+     * candidate order; every id in id order without truncation. Draws follow one another on one
+     * thread, as the scratch buffers they share would carry anything over.
+     */
+    @Property(tries = 300)
+    void sampleIsTheInverseCdfOverTheCandidates(@ForAll @Size(min = 1, max = 300) List<@FloatRange(min = -12, max = 12) Float> values,
+                                                @ForAll @IntRange(min = 0, max = 10) int topK,
+                                                @ForAll @FloatRange(min = 0.05f, max = 1f) float topP,
+                                                @ForAll boolean untruncated,
+                                                @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature, @ForAll long seed) {
+        float[] logits = new float[values.size()];
+        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        SamplingConfig c = untruncated ? cfg(temperature, 1f, 0) : cfg(temperature, topP, topK);
+        int[] kept = Sampler.candidates(logits, c);
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int id : kept) max = Math.max(max, logits[id]);
+        double[] p = new double[kept.length];
+        for (int i = 0; i < kept.length; i++) sum += p[i] = Math.exp((logits[kept[i]] - max) / temperature);
+        double u = new SplittableRandom(seed).nextDouble(), cumulative = 0;
+        int expected = kept[kept.length - 1];
+        for (int i = 0; i < kept.length; i++) {
+            cumulative += p[i] / sum;
+            if (u < cumulative) {
+                expected = kept[i];
+                break;
+            }
+        }
+        assertEquals(expected, Sampler.sample(logits, c, new SplittableRandom(seed)));
+    }
+
     /** Top-p alone sorts only the tokens that can matter; the result is still the full sort's prefix. */
     @Property(tries = 200)
     void topPEqualsThePrefixOfTheFullSort(@ForAll @Size(min = 1, max = 600) List<@FloatRange(min = -12, max = 12) Float> values,
