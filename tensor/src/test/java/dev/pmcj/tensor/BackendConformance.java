@@ -194,6 +194,17 @@ public abstract class BackendConformance {
     void matmulPackedWeight(@ForAll @IntRange(min = 0, max = 2) int lead, @ForAll @IntRange(min = 1, max = 110) int m,
                             @ForAll @IntRange(min = 0, max = 600) int k, @ForAll @IntRange(min = 1, max = 130) int n,
                             @ForAll boolean accumulate, @ForAll long seed) {
+        checkPackedWeight(lead, m, k, n, accumulate, seed);
+    }
+
+    /** A few rows (decoding one to three streams), which the CPU backend multiplies without packing them. */
+    @Property(tries = 40)
+    void matmulPackedWeightFewRows(@ForAll @IntRange(min = 1, max = 3) int m, @ForAll @IntRange(min = 0, max = 600) int k,
+                                   @ForAll @IntRange(min = 1, max = 200) int n, @ForAll boolean accumulate, @ForAll long seed) {
+        checkPackedWeight(0, m, k, n, accumulate, seed);
+    }
+
+    private void checkPackedWeight(int lead, int m, int k, int n, boolean accumulate, long seed) {
         Random rnd = new Random(seed);
         int[] rows = lead == 0 ? new int[]{m} : new int[]{lead, m};
         Twin a = random(rnd, concat(rows, new int[]{k})), w = random(rnd, n, k), c = random(rnd, concat(rows, new int[]{n}));

@@ -481,12 +481,12 @@ final class Gemm {
             if (m < MR) { // one or a few streams decoding: each row against the panels, A not packed
                 for (int i = 0; i < m; i++) {
                     for (int pc = 0; pc < k; pc += KC) {
-                        int kc = Math.min(KC, k - pc), block = pc * panels * NR;
+                        int kc = Math.min(KC, k - pc), block = pc * panels * NR, span = NR * kc;
                         for (int jg = j0; jg < j0 + nc; jg += ROW_PANELS * NR) {
-                            int last = block + (Math.min(jg + ROW_PANELS * NR, j0 + nc) - 1) / NR * NR * kc;
-                            int b0 = block + jg * kc, b1 = Math.min(b0 + NR * kc, last), b2 = Math.min(b0 + 2 * NR * kc, last);
-                            rowKernel(a, aOff + i * k + pc, bp, b0, b1, b2, Math.min(b0 + 3 * NR * kc, last), kc,
-                                    c, cOff + i * n + jg, Math.min(ROW_PANELS * NR, j0 + nc - jg), !accumulate && pc == 0, s.tile);
+                            int cols = Math.min(ROW_PANELS * NR, j0 + nc - jg), first = jg / NR, last = (jg + cols - 1) / NR;
+                            rowKernel(a, aOff + i * k + pc, bp, block + first * span, block + Math.min(first + 1, last) * span,
+                                    block + Math.min(first + 2, last) * span, block + Math.min(first + 3, last) * span, kc,
+                                    c, cOff + i * n + jg, cols, !accumulate && pc == 0, s.tile);
                         }
                     }
                 }
