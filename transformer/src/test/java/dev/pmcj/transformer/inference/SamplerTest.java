@@ -121,6 +121,78 @@ class SamplerTest {
         assertEquals(expected, Sampler.sample(logits, c, new SplittableRandom(seed)));
     }
 
+    /**
+     * The rough draw answers as the exact inverse CDF does, or not at all, even with u on an exact
+     * partial sum (where rounding decides) or an ulp away from it; and at a random u it answers.
+     */
+    @Property(tries = 200)
+    void roughDrawIsExactOrSilent(@ForAll @Size(min = 1, max = 600) List<@FloatRange(min = -15, max = 15) Float> values,
+                                  @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature, @ForAll long seed) {
+        float[] logits = new float[values.size()];
+        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (float l : logits) max = Math.max(max, l);
+        double[] c = new double[logits.length];
+        for (float l : logits) sum += Math.exp((l - max) / temperature);
+        double cumulative = 0;
+        for (int i = 0; i < logits.length; i++) c[i] = cumulative += Math.exp((logits[i] - max) / temperature) / sum;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int j = rnd.nextInt(logits.length);
+        for (double u : new double[]{c[j], Math.nextDown(c[j]), Math.nextUp(c[j]), rnd.nextDouble()}) {
+            if (u >= 1) continue;
+            int exact = logits.length - 1;
+            for (int i = 0; i < logits.length; i++) {
+                if (u < c[i]) {
+                    exact = i;
+                    break;
+                }
+            }
+            int rough = Sampler.roughDraw(logits, temperature, u);
+            assertTrue(rough == -1 || rough == exact, "u " + u + ": rough " + rough + ", exact " + exact);
+        }
+    }
+
+    /** The rough top-p set is the exact one or none, with p on an exact partial sum of the sorted probabilities. */
+    @Property(tries = 200)
+    void roughNucleusIsExactOrSilent(@ForAll @Size(min = 2, max = 600) List<@FloatRange(min = -12, max = 12) Float> values,
+                                     @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature, @ForAll long seed) {
+        float[] logits = new float[values.size()];
+        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> logits[x] != logits[y] ? Float.compare(logits[y], logits[x]) : Integer.compare(x, y));
+        double max = logits[order[0]], total = 0, cumulative = 0;
+        for (float l : logits) total += Math.exp((l - max) / temperature);
+        int r = new SplittableRandom(seed).nextInt(logits.length - 1);
+        for (int i = 0; i <= r; i++) cumulative += Math.exp((logits[order[i]] - max) / temperature) / total;
+        for (float topP : new float[]{(float) cumulative, Math.nextDown((float) cumulative), Math.nextUp((float) cumulative)}) {
+            if (!(topP > 0 && topP < 1)) continue;
+            int size = 0;
+            double c = 0;
+            while (size < order.length && c < topP) c += Math.exp((logits[order[size++]] - max) / temperature) / total;
+            int[] rough = Sampler.roughNucleus(logits, topP, temperature);
+            if (rough != null) {
+                int[] expected = new int[size];
+                for (int i = 0; i < size; i++) expected[i] = order[i];
+                assertArrayEquals(expected, rough, "top-p " + topP);
+            }
+        }
+    }
+
+    /** Away from exact partial sums the rough paths answer: they are the fast path, not a rarity. */
+    @Test
+    void roughPathsAnswerAtRandomThresholds() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int draws = 0, sets = 0, tries = 500;
+        for (int t = 0; t < tries; t++) {
+            float[] logits = new float[512];
+            for (int i = 0; i < logits.length; i++) logits[i] = (float) (rnd.nextDouble() * 16 - 8);
+            if (Sampler.roughDraw(logits, 1f, rnd.nextDouble()) >= 0) draws++;
+            if (Sampler.roughNucleus(logits, 0.05f + 0.9f * (float) rnd.nextDouble(), 1f) != null) sets++;
+        }
+        assertTrue(draws >= 0.98 * tries && sets >= 0.98 * tries, "rough draws " + draws + ", rough sets " + sets + " of " + tries);
+    }
+
     /** Top-p alone sorts only the tokens that can matter; the result is still the full sort's prefix. */
     @Property(tries = 200)
     void topPEqualsThePrefixOfTheFullSort(@ForAll @Size(min = 1, max = 600) List<@FloatRange(min = -12, max = 12) Float> values,
