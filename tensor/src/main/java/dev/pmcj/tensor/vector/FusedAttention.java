@@ -136,10 +136,30 @@ final class FusedAttention {
         for (int j = 0; j < n; j++) sc[j] = VectorMath.dot(q, qi, k, base + j * stride, d) * scale;
     }
 
-    /** {@code out = inv * sum_j sc[j] v_j}. */
+    /**
+     * {@code out = inv * sum_j sc[j] v_j}. Four vectors of the output row at a time stay in registers
+     * over all keys (each an FMA chain in key order, as the axpy per key left it in memory, so the
+     * same bits); the rest of a row that is not a multiple of four vectors goes by axpy.
+     */
     private static void weighted(float[] sc, float inv, float[] v, int base, int stride, int d, int n, float[] out, int oi) {
-        java.util.Arrays.fill(out, oi, oi + d, 0f);
-        for (int j = 0; j < n; j++) VectorMath.axpy(sc[j] * inv, v, base + j * stride, out, oi, d);
+        int c = 0;
+        for (int L = VectorMath.L; c + 4 * L <= d; c += 4 * L) {
+            FloatVector a0 = FloatVector.zero(VectorMath.S), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0, b = base + c; j < n; j++, b += stride) {
+                FloatVector w = FloatVector.broadcast(VectorMath.S, sc[j] * inv);
+                a0 = w.fma(FloatVector.fromArray(VectorMath.S, v, b), a0);
+                a1 = w.fma(FloatVector.fromArray(VectorMath.S, v, b + L), a1);
+                a2 = w.fma(FloatVector.fromArray(VectorMath.S, v, b + 2 * L), a2);
+                a3 = w.fma(FloatVector.fromArray(VectorMath.S, v, b + 3 * L), a3);
+            }
+            a0.intoArray(out, oi + c);
+            a1.intoArray(out, oi + c + L);
+            a2.intoArray(out, oi + c + 2 * L);
+            a3.intoArray(out, oi + c + 3 * L);
+        }
+        if (c == d) return;
+        java.util.Arrays.fill(out, oi + c, oi + d, 0f);
+        for (int j = 0; j < n; j++) VectorMath.axpy(sc[j] * inv, v, base + j * stride + c, out, oi + c, d - c);
     }
 
     /**
