@@ -29,7 +29,7 @@ class RoughSoftmaxTest {
             double err = Math.abs(out[i] - exact);
             double relative = a >= RoughSoftmax.NEAR ? RoughSoftmax.NEAR_RELATIVE_ERROR : RoughSoftmax.RELATIVE_ERROR;
             assertTrue(err <= relative * exact + RoughSoftmax.ABSOLUTE_ERROR,
-                    "weight " + i + ": " + out[i] + " against " + exact + " (argument " + (x[i] - (double) max) / temperature + ")");
+                    "weight " + i + ": " + out[i] + " against " + exact + " (argument " + a + ")");
         }
         assertEquals(exactSum, sum, exactSum * (RoughSoftmax.RELATIVE_ERROR + 1e-12) + n * RoughSoftmax.ABSOLUTE_ERROR);
     }

@@ -62,7 +62,7 @@ final class CachedDecoder {
         }
     }
 
-    /** A decoder for up to {@code maxStreams} streams, packing the weights where a batch gains. */
+    /** A decoder for up to {@code maxStreams} streams, packing the weights (up to {@link #PACK_MAX_FLOATS}). */
     CachedDecoder(Decoder model, int rows, int maxStreams) {
         this(model, Weights.of(model), rows, maxStreams);
     }

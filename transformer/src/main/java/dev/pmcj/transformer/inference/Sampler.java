@@ -20,11 +20,12 @@ public final class Sampler {
     public static int sample(float[] logits, SamplingConfig cfg, RandomGenerator rng) {
         if (cfg.isGreedy()) return argmax(logits);
         double u = rng.nextDouble();
-        if (untruncated(cfg)) {
+        boolean every = untruncated(cfg);
+        if (every) {
             int pick = roughDraw(logits, cfg.temperature(), u);
             if (pick >= 0) return pick;
         }
-        int[] kept = untruncated(cfg) ? null : candidates(logits, cfg);
+        int[] kept = every ? null : candidates(logits, cfg);
         int count = kept == null ? logits.length : kept.length;
         double[] probs = softmax(logits, kept, count, cfg.temperature());
         double cumulative = 0;
@@ -133,11 +134,7 @@ public final class Sampler {
         double cumulative = 0;
         for (int r = 0; r < m; r++) {
             cumulative += w[(int) keys[r]] / total;
-            if (cumulative >= topP) {
-                int[] kept = new int[r + 1];
-                for (int i = 0; i <= r; i++) kept[i] = (int) keys[i];
-                return kept;
-            }
+            if (cumulative >= topP) return ids(keys, r + 1);
         }
         return null;
     }
@@ -209,10 +206,8 @@ public final class Sampler {
         for (int r = 0; r < m; r++) {
             double weight = w[(int) keys[r]], next = cumulative + weight;
             if (next >= target) {
-                if (next < target + margin || cumulative > target - margin || weight < 2 * cutoff) return null;
-                int[] kept = new int[r + 1];
-                for (int i = 0; i <= r; i++) kept[i] = (int) keys[i];
-                return kept;
+                boolean clear = next >= target + margin && cumulative <= target - margin && weight >= 2 * cutoff;
+                return clear ? ids(keys, r + 1) : null;
             }
             cumulative = next;
         }
@@ -226,9 +221,14 @@ public final class Sampler {
             keys[i] = key(logits[i], i);
         }
         Arrays.sort(keys);
-        int[] order = new int[keys.length];
-        for (int i = 0; i < keys.length; i++) order[i] = (int) keys[i];
-        return order;
+        return ids(keys, keys.length);
+    }
+
+    /** The token ids of the first {@code count} keys. */
+    private static int[] ids(long[] keys, int count) {
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) ids[i] = (int) keys[i];
+        return ids;
     }
 
     /** A long whose ascending order is descending logit, then ascending id. */

@@ -72,8 +72,7 @@ class SamplerTest {
                                                           @ForAll @IntRange(min = 0, max = 10) int topK,
                                                           @ForAll @FloatRange(min = 0.05f, max = 1f) float topP,
                                                           @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature) {
-        float[] logits = new float[values.size()];
-        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        float[] logits = logits(values);
         SamplingConfig c = cfg(temperature, topP, topK);
         int[] kept = Sampler.candidates(logits, c);
         assertTrue(kept.length >= 1 && (topK == 0 || kept.length <= topK));
@@ -101,8 +100,7 @@ class SamplerTest {
                                                 @ForAll @FloatRange(min = 0.05f, max = 1f) float topP,
                                                 @ForAll boolean untruncated,
                                                 @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature, @ForAll long seed) {
-        float[] logits = new float[values.size()];
-        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
+        float[] logits = logits(values);
         SamplingConfig c = untruncated ? cfg(temperature, 1f, 0) : cfg(temperature, topP, topK);
         int[] kept = Sampler.candidates(logits, c);
         double max = Double.NEGATIVE_INFINITY, sum = 0;
@@ -128,14 +126,10 @@ class SamplerTest {
     @Property(tries = 200)
     void roughDrawIsExactOrSilent(@ForAll @Size(min = 1, max = 600) List<@FloatRange(min = -15, max = 15) Float> values,
                                   @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature, @ForAll long seed) {
-        float[] logits = new float[values.size()];
-        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float l : logits) max = Math.max(max, l);
-        double[] c = new double[logits.length];
-        for (float l : logits) sum += Math.exp((l - max) / temperature);
+        float[] logits = logits(values);
+        double[] p = probabilities(logits, temperature), c = new double[logits.length];
         double cumulative = 0;
-        for (int i = 0; i < logits.length; i++) c[i] = cumulative += Math.exp((logits[i] - max) / temperature) / sum;
+        for (int i = 0; i < logits.length; i++) c[i] = cumulative += p[i];
         SplittableRandom rnd = new SplittableRandom(seed);
         int j = rnd.nextInt(logits.length);
         for (double u : new double[]{c[j], Math.nextDown(c[j]), Math.nextUp(c[j]), rnd.nextDouble()}) {
@@ -156,26 +150,16 @@ class SamplerTest {
     @Property(tries = 200)
     void roughNucleusIsExactOrSilent(@ForAll @Size(min = 2, max = 600) List<@FloatRange(min = -12, max = 12) Float> values,
                                      @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature, @ForAll long seed) {
-        float[] logits = new float[values.size()];
-        for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (x, y) -> logits[x] != logits[y] ? Float.compare(logits[y], logits[x]) : Integer.compare(x, y));
-        double max = logits[order[0]], total = 0, cumulative = 0;
-        for (float l : logits) total += Math.exp((l - max) / temperature);
+        float[] logits = logits(values);
+        int[] order = descending(logits);
+        double[] p = probabilities(logits, temperature);
+        double cumulative = 0;
         int r = new SplittableRandom(seed).nextInt(logits.length - 1);
-        for (int i = 0; i <= r; i++) cumulative += Math.exp((logits[order[i]] - max) / temperature) / total;
+        for (int i = 0; i <= r; i++) cumulative += p[order[i]];
         for (float topP : new float[]{(float) cumulative, Math.nextDown((float) cumulative), Math.nextUp((float) cumulative)}) {
             if (!(topP > 0 && topP < 1)) continue;
-            int size = 0;
-            double c = 0;
-            while (size < order.length && c < topP) c += Math.exp((logits[order[size++]] - max) / temperature) / total;
             int[] rough = Sampler.roughNucleus(logits, topP, temperature);
-            if (rough != null) {
-                int[] expected = new int[size];
-                for (int i = 0; i < size; i++) expected[i] = order[i];
-                assertArrayEquals(expected, rough, "top-p " + topP);
-            }
+            if (rough != null) assertArrayEquals(referenceNucleus(logits, topP, temperature), rough, "top-p " + topP);
         }
     }
 
@@ -198,18 +182,40 @@ class SamplerTest {
     void topPEqualsThePrefixOfTheFullSort(@ForAll @Size(min = 1, max = 600) List<@FloatRange(min = -12, max = 12) Float> values,
                                          @ForAll @FloatRange(min = 0.01f, max = 0.99f) float topP,
                                          @ForAll @FloatRange(min = 0.1f, max = 3f) float temperature) {
+        float[] logits = logits(values);
+        assertArrayEquals(referenceNucleus(logits, topP, temperature), Sampler.candidates(logits, cfg(temperature, topP, 0)));
+    }
+
+    private static float[] logits(List<Float> values) {
         float[] logits = new float[values.size()];
         for (int i = 0; i < logits.length; i++) logits[i] = values.get(i);
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (x, y) -> logits[x] != logits[y] ? Float.compare(logits[y], logits[x]) : Integer.compare(x, y));
-        double max = logits[order[0]], total = 0;
-        for (float l : logits) total += Math.exp((l - max) / temperature);
+        return logits;
+    }
+
+    /** Token ids by descending logit, ties by ascending id. */
+    private static int[] descending(float[] logits) {
+        return java.util.stream.IntStream.range(0, logits.length).boxed()
+                .sorted((x, y) -> logits[x] != logits[y] ? Float.compare(logits[y], logits[x]) : Integer.compare(x, y))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Every id's probability at this temperature, in double: shifted by the max, normalised by the sum in id order. */
+    private static double[] probabilities(float[] logits, float temperature) {
+        double max = Double.NEGATIVE_INFINITY, total = 0;
+        for (float l : logits) max = Math.max(max, l);
+        double[] p = new double[logits.length];
+        for (int i = 0; i < p.length; i++) total += p[i] = Math.exp((logits[i] - max) / temperature);
+        for (int i = 0; i < p.length; i++) p[i] /= total;
+        return p;
+    }
+
+    /** The top-p set by definition: the smallest prefix of the descending order whose probabilities reach p. */
+    private static int[] referenceNucleus(float[] logits, float topP, float temperature) {
+        int[] order = descending(logits);
+        double[] p = probabilities(logits, temperature);
         int size = 0;
         double cumulative = 0;
-        while (size < order.length && cumulative < topP) cumulative += Math.exp((logits[order[size++]] - max) / temperature) / total;
-        int[] expected = new int[size];
-        for (int i = 0; i < size; i++) expected[i] = order[i];
-        assertArrayEquals(expected, Sampler.candidates(logits, cfg(temperature, topP, 0)));
+        while (size < order.length && cumulative < topP) cumulative += p[order[size++]];
+        return java.util.Arrays.copyOf(order, size);
     }
 }
