@@ -37,6 +37,11 @@ public final class InferenceSession implements AutoCloseable {
     private boolean closed;
 
     public InferenceSession(Decoder model, int maxStreams, int maxLength) {
+        this(model, maxStreams, maxLength, model.parameters().backend().concurrency());
+    }
+
+    /** A session whose steps run as at most {@code concurrency} groups (tests ask for more groups than cores). */
+    InferenceSession(Decoder model, int maxStreams, int maxLength, int concurrency) {
         if (maxStreams <= 0) throw new IllegalArgumentException("InferenceSession: maxStreams " + maxStreams + " must be positive");
         if (maxLength <= 0 || maxLength > model.config().context()) {
             throw new IllegalArgumentException("InferenceSession: maxLength " + maxLength + " must lie in [1, context "
@@ -47,11 +52,10 @@ public final class InferenceSession implements AutoCloseable {
         this.maxLength = maxLength;
         this.backend = model.parameters().backend();
         this.cache = new KvCache(backend, model.config(), maxStreams, maxLength);
-        int count = Math.max(1, Math.min(backend.concurrency(), maxStreams / GROUP_MIN_STREAMS));
-        this.groups = new CachedDecoder[count];
+        this.groups = new CachedDecoder[Math.max(1, Math.min(concurrency, maxStreams / GROUP_MIN_STREAMS))];
         groups[0] = new CachedDecoder(model, Math.max(maxStreams, maxLength), maxStreams);
-        int perGroup = (maxStreams + count - 1) / count;
-        for (int g = 1; g < count; g++) groups[g] = new CachedDecoder(groups[0], perGroup, perGroup);
+        int perGroup = largestGroup(maxStreams);
+        for (int g = 1; g < groups.length; g++) groups[g] = new CachedDecoder(groups[0], perGroup, perGroup);
         this.rows = new float[maxStreams][model.config().vocab()];
         this.picks = new int[maxStreams];
     }
@@ -129,9 +133,27 @@ public final class InferenceSession implements AutoCloseable {
      * grouping changes no token.
      */
     private void step(int active, int[] tokens, int[] positions, Stream[] bySlot, SamplingConfig cfg) {
-        int count = Math.max(1, Math.min(groups.length, active / GROUP_MIN_STREAMS));
+        int count = groupCount(active);
         Parallel.forEach(count, count > 1, g -> stepSlots(groups[g], g * active / count, (g + 1) * active / count,
                 tokens, positions, bySlot, cfg));
+    }
+
+    /** How many groups a step of {@code active} streams runs as. */
+    private int groupCount(int active) {
+        return Math.max(1, Math.min(groups.length, active / GROUP_MIN_STREAMS));
+    }
+
+    /**
+     * The most streams that a group of a grouped step gets, over every active count up to
+     * {@code maxStreams}: fewer active streams make fewer groups, each larger than a full batch's.
+     */
+    private int largestGroup(int maxStreams) {
+        int most = 0;
+        for (int active = 1; active <= maxStreams; active++) {
+            int count = groupCount(active);
+            if (count > 1) most = Math.max(most, (active + count - 1) / count);
+        }
+        return most;
     }
 
     /** Slots {@code [from, to)} through {@code decoder}: forward, their logits to the host, and a pick each. */

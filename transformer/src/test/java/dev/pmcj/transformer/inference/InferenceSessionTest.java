@@ -131,6 +131,28 @@ class InferenceSessionTest {
         }
     }
 
+    /**
+     * 64 streams as eight groups (a 16-core machine's session) that finish at different steps: with
+     * fewer streams left a step makes fewer, larger groups (59 streams: seven of up to nine), which
+     * each group's buffers must hold; tokens as in one ungrouped session.
+     */
+    @Test
+    void groupsGrowAsStreamsFinish() {
+        Decoder model = TinyModels.random(TinyModels.LLAMA, Backends.cpu(), 21, 0.4f);
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            int[] p = new int[i % 12 + 1];
+            for (int j = 0; j < p.length; j++) p[j] = (i + j) % 9 + 1;
+            prompts.add(p);
+        }
+        SamplingConfig cfg = new SamplingConfig(1.0f, 0.9f, 10, 5L, 12, 16, -1);
+        try (InferenceSession grouped = new InferenceSession(model, 64, 16, 16);
+             InferenceSession whole = new InferenceSession(model, 64, 16, 1)) {
+            List<int[]> a = grouped.generate(prompts, cfg), b = whole.generate(prompts, cfg);
+            for (int i = 0; i < prompts.size(); i++) assertArrayEquals(b.get(i), a.get(i), "prompt " + i);
+        }
+    }
+
     @Test
     void samplingDoesNotDependOnBatchComposition() {
         Decoder model = model(TinyModels.LLAMA);
