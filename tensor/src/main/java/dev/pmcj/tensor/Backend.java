@@ -52,6 +52,13 @@ public interface Backend {
     /** {@code dst := src} element by element; src may have any strides (incl. broadcast), same shape. */
     void copy(Tensor src, Tensor dst);
 
+    /**
+     * {@code dst[rows[n]] := src[n]} for each row of {@code src [N, D]}, into {@code dst [R, D]} (both
+     * contiguous); {@code rows} strictly increasing in {@code [0, R)}, so each row has one writer. A
+     * batch of decoding streams writes its keys into the cache with one call instead of one per stream.
+     */
+    void scatterRows(Tensor src, int[] rows, Tensor dst);
+
     void fill(Tensor dst, float value);
 
     // ---- linear algebra ---------------------------------------------------------------------

@@ -328,6 +328,21 @@ public final class Checks {
         inRange(op, "ids", ids, 0, table.dim(0), () -> tableName + " " + table.shape());
     }
 
+    /** Scatter: src {@code [N, D]}, dst {@code [R, D]}, N rows strictly increasing in {@code [0, R)}. */
+    public static void scatterRows(String op, Tensor src, int[] rows, Tensor dst) {
+        rank(op, "dst", dst, 2);
+        contiguous(op, "src", src);
+        contiguous(op, "dst", dst);
+        expectShape(op, "dst", dst, "src", src, Shape.of(rows.length, dst.dim(1)));
+        inRange(op, "rows", rows, 0, dst.dim(0), () -> "dst " + dst.shape());
+        for (int n = 1; n < rows.length; n++) {
+            if (rows[n] <= rows[n - 1]) {
+                throw new IllegalArgumentException(op + ": rows must increase strictly (one writer per row of dst), but rows["
+                        + n + "] = " + rows[n] + " follows " + rows[n - 1]);
+            }
+        }
+    }
+
     /** Backward ops validate gradients with the forward's rules; their messages name them dX. */
     private static String gradientPrefix(String op) {
         return op.endsWith("Backward") ? "d" : "";

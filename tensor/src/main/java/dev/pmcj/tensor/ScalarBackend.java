@@ -62,6 +62,16 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void scatterRows(Tensor src, int[] rows, Tensor dst) {
+        Checks.scatterRows("scatterRows", src, rows, dst);
+        Buf s = Buf.of("scatterRows", "src", src), d = Buf.of("scatterRows", "dst", dst);
+        int width = dst.dim(1);
+        for (int n = 0; n < rows.length; n++) {
+            for (int e = 0; e < width; e++) d.set(rows[n] * width + e, s.get(n * width + e));
+        }
+    }
+
+    @Override
     public void fill(Tensor dst, float value) {
         Checks.contiguous("fill", "dst", dst);
         Buf d = Buf.of("fill", "dst", dst);

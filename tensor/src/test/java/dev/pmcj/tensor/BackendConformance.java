@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -521,6 +522,16 @@ public abstract class BackendConformance {
         assertClose("embeddingBackward", dtable, 1e-6, 1e-6);
     }
 
+    @Property(tries = 40)
+    void scatterRows(@ForAll @IntRange(min = 1, max = 60) int rows, @ForAll @IntRange(min = 1, max = 70) int d,
+                     @ForAll long seed) {
+        Random rnd = new Random(seed);
+        int[] picked = IntStream.range(0, rows).filter(i -> rnd.nextBoolean()).toArray(); // a random subset, in order
+        Twin src = random(rnd, picked.length, d), dst = random(rnd, rows, d);
+        both(r -> (r ? reference : candidate()).scatterRows(pick(src, r), picked, pick(dst, r)));
+        assertClose("scatterRows", dst, 0, 0);
+    }
+
     @Property(tries = 60)
     void crossEntropyAndBackward(@ForAll @IntRange(min = 1, max = 20) int n, @ForAll @IntRange(min = 1, max = 600) int vocab,
                                  @ForAll boolean smooth, @ForAll long seed) {
@@ -567,6 +578,7 @@ public abstract class BackendConformance {
         sameError(r -> (r ? reference : candidate()).adamW(pick(a, r), pick(v, r), pick(v, r), pick(v, r),
                 new AdamWParams(1e-3f, 0.9f, 0.999f, 1e-8f, 0, 1)));
         sameError(r -> (r ? reference : candidate()).embedding(pick(b, r), new int[]{0, 9}, pick(c, r)));
+        sameError(r -> (r ? reference : candidate()).scatterRows(pick(c, r), new int[]{3, 1}, pick(b, r)));
         Twin strided = new Twin(a.r.transpose(0, 1), a.c.transpose(0, 1));
         Twin out = random(rnd, 3, 2);
         sameError(r -> (r ? reference : candidate()).unary(UnaryOp.EXP, pick(strided, r), pick(out, r)));

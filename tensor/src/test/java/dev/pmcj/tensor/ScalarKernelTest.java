@@ -11,6 +11,8 @@ import static dev.pmcj.tensor.TestTensors.of;
 import static dev.pmcj.tensor.TestTensors.zeros;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Scalar backend kernels on small cases worked out by hand or by a second, naive formula. */
 class ScalarKernelTest {
@@ -232,6 +234,16 @@ class ScalarKernelTest {
         Tensor dtable = zeros(3, 2);
         B.embeddingBackward(of(new float[]{1, 1, 2, 2, 10, 10}, 3, 2), new int[]{2, 0, 2}, dtable);
         assertArrayEquals(new float[]{2, 2, 0, 0, 11, 11}, dtable.toHost());
+    }
+
+    @Test
+    void scatterRowsWritesEachRowWhereToldAndLeavesTheRest() {
+        Tensor dst = of(new float[]{1, 2, 3, 4, 5, 6, 7, 8}, 4, 2);
+        B.scatterRows(of(new float[]{10, 20, 30, 40}, 2, 2), new int[]{1, 3}, dst);
+        assertArrayEquals(new float[]{1, 2, 10, 20, 5, 6, 30, 40}, dst.toHost());
+        var repeated = assertThrows(IllegalArgumentException.class,
+                () -> B.scatterRows(of(new float[]{10, 20, 30, 40}, 2, 2), new int[]{2, 2}, dst));
+        assertTrue(repeated.getMessage().contains("rows must increase strictly"), repeated.getMessage());
     }
 
     @Test

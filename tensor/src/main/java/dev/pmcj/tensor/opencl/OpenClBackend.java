@@ -509,6 +509,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void scatterRows(Tensor src, int[] rows, Tensor dst) {
+        Checks.scatterRows("scatterRows", src, rows, dst);
+        int d = dst.dim(1);
+        launch("scatterRows", "scatter_rows").tensor("src", src).ints(rows).tensor("dst", dst).i(d)
+                .i(rows.length * d).items((long) rows.length * d);
+    }
+
+    @Override
     public void embedding(Tensor table, int[] ids, Tensor out) {
         Checks.embedding("embedding", table, ids, out);
         int d = table.dim(1);

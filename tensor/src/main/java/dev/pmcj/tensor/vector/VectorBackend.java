@@ -96,6 +96,14 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void scatterRows(Tensor src, int[] rows, Tensor dst) {
+        Checks.scatterRows("scatterRows", src, rows, dst);
+        float[] s = Checks.host("scatterRows", "src", src), d = Checks.host("scatterRows", "dst", dst);
+        int width = dst.dim(1);
+        for (int n = 0; n < rows.length; n++) System.arraycopy(s, src.offset() + n * width, d, dst.offset() + rows[n] * width, width);
+    }
+
+    @Override
     public void fill(Tensor dst, float value) {
         Checks.contiguous("fill", "dst", dst);
         float[] d = Checks.host("fill", "dst", dst);

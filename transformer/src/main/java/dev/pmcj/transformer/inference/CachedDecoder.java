@@ -99,6 +99,7 @@ final class CachedDecoder {
      */
     Tensor forward(KvCache cache, int firstSlot, int streams, int len, int[] tokens, int[] positions) {
         Views r = views(streams, len);
+        for (int i = 0; i < r.cacheRows.length; i++) r.cacheRows[i] = cache.row(firstSlot + i / len, positions[i]);
         b.embedding(w.tokEmb(), tokens, r.x);
         if (gpt2) {
             b.embedding(w.posEmb(), positions, r.h);
@@ -123,9 +124,7 @@ final class CachedDecoder {
             b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
             b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
         }
-        for (int s = 0; s < r.streams; s++) {
-            cache.write(layer, firstSlot + s, positions[s * r.len], r.kStream[s], r.vStream[s]);
-        }
+        cache.write(layer, r.cacheRows, r.k, r.v);
         b.attention(r.q4, cache.keys(layer, firstSlot, firstSlot + r.streams),
                 cache.values(layer, firstSlot, firstSlot + r.streams), positions, r.att4, r.lse);
         residual(r.att, lw.proj(), lw.projBias(), r.x);
@@ -145,13 +144,14 @@ final class CachedDecoder {
     }
 
     /**
-     * The scratch buffers seen as {@code streams x len} rows, in every layout a call needs. Made once
-     * per shape (decoding repeats one shape for hundreds of tokens), so a step allocates no views.
+     * The scratch buffers seen as {@code streams x len} rows, in every layout a call needs, and the
+     * cache rows those rows' keys go to (refilled each call). Made once per shape (decoding repeats
+     * one shape for hundreds of tokens), so a step allocates no views.
      */
     private record Views(int streams, int len, Tensor x, Tensor h, Tensor q, Tensor k, Tensor v, Tensor att,
                          Tensor hidden, Tensor act, Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads,
                          Tensor q4, Tensor att4,
-                         Tensor lse, Tensor[] kStream, Tensor[] vStream, Tensor last, Tensor lastNormed,
+                         Tensor lse, int[] cacheRows, Tensor last, Tensor lastNormed,
                          Tensor lastMean, Tensor lastRstd, Tensor logits) {
     }
 
@@ -159,15 +159,10 @@ final class CachedDecoder {
         if (views != null && views.streams == streams && views.len == len) return views;
         int n = streams * len, hd = c.headDim();
         Tensor xs = rows(x, n), qs = rows(q, n), ks = rows(k, n), vs = rows(v, n), att4 = rows(att, n);
-        Tensor[] kStream = new Tensor[streams], vStream = new Tensor[streams];
-        for (int s = 0; s < streams; s++) {
-            kStream[s] = ks.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
-            vStream[s] = vs.slice(0, s * len, (s + 1) * len).reshape(len, c.kvHeads(), hd);
-        }
         views = new Views(streams, len, xs, rows(h, n), qs, ks, vs, att4, rows(hidden, n), rows(act, n),
                 rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
-                lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), kStream, vStream,
+                lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), new int[n],
                 len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
                 rows(logits, streams));
         return views;

@@ -12,7 +12,7 @@ import dev.pmcj.transformer.model.ModelConfig;
 public final class KvCache {
     private final Backend backend;
     private final Tensor[] keys, values;
-    /** The same buffers as {@code [streams * maxLength, kvHeads, headDim]}: a slot's run of positions is one slice. */
+    /** The same buffers as {@code [streams * maxLength, kvHeads * headDim]}: row {@link #row}(slot, position). */
     private final Tensor[] keyRows, valueRows;
     private final int streams, maxLength;
 
@@ -31,8 +31,8 @@ public final class KvCache {
         for (int l = 0; l < keys.length; l++) {
             keys[l] = backend.allocate(shape);
             values[l] = backend.allocate(shape);
-            keyRows[l] = keys[l].reshape(streams * maxLength, c.kvHeads(), c.headDim());
-            valueRows[l] = values[l].reshape(streams * maxLength, c.kvHeads(), c.headDim());
+            keyRows[l] = keys[l].reshape(streams * maxLength, c.kvDim());
+            valueRows[l] = values[l].reshape(streams * maxLength, c.kvDim());
         }
     }
 
@@ -53,15 +53,18 @@ public final class KvCache {
         return values[layer].slice(0, from, to);
     }
 
-    /** Writes {@code k, v [count, kvHeads, headDim]} at positions {@code start..start+count-1} of {@code slot}. */
-    public void write(int layer, int slot, int start, Tensor k, Tensor v) {
-        int count = k.dim(0);
-        if (start < 0 || start + count > maxLength) {
-            throw new IllegalArgumentException("KvCache: positions " + start + ".." + (start + count - 1)
-                    + " exceed maxLength " + maxLength);
+    /** The cache row of {@code slot}'s entry at {@code position}, for {@link #write}. */
+    public int row(int slot, int position) {
+        if (position < 0 || position >= maxLength) {
+            throw new IllegalArgumentException("KvCache: position " + position + " outside [0, maxLength " + maxLength + ")");
         }
-        backend.copy(k, region(keyRows[layer], slot, start, count));
-        backend.copy(v, region(valueRows[layer], slot, start, count));
+        return slot * maxLength + position;
+    }
+
+    /** Writes row n of {@code k, v [N, kvHeads * headDim]} at cache row {@code rows[n]} (strictly increasing). */
+    public void write(int layer, int[] rows, Tensor k, Tensor v) {
+        backend.scatterRows(k, rows, keyRows[layer]);
+        backend.scatterRows(v, rows, valueRows[layer]);
     }
 
     /** Moves slot {@code from}'s first {@code length} positions into slot {@code to} (compaction). */
