@@ -1,7 +1,7 @@
 package dev.pmcj.bench.quick;
 
 import dev.pmcj.bench.workload.Generation;
-import dev.pmcj.tensor.Backends;
+import dev.pmcj.tensor.Backend;
 import dev.pmcj.transformer.model.Decoder;
 
 import java.io.IOException;
@@ -19,6 +19,11 @@ import java.util.List;
  */
 public final class GenerateFigure implements QuickFigure {
     private static final int STREAMS = 32;
+    private final Backend backend;
+
+    public GenerateFigure(Backend backend) {
+        this.backend = backend;
+    }
 
     @Override
     public List<Measurement> run() {
@@ -29,7 +34,7 @@ public final class GenerateFigure implements QuickFigure {
         }
         Decoder model;
         try {
-            model = Generation.load(ckpt, Backends.cpu());
+            model = Generation.load(ckpt, backend);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

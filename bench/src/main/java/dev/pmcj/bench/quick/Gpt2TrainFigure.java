@@ -1,6 +1,6 @@
 package dev.pmcj.bench.quick;
 
-import dev.pmcj.bench.workload.TrainingStep;
+import dev.pmcj.tensor.Backends;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class Gpt2TrainFigure implements QuickFigure {
 
     /** The child: one warm-up step, the median of five, then this process's peak RSS. */
     public static void main(String[] args) throws IOException {
-        for (Measurement m : new TrainStepFigure("gpt2", TrainingStep.gpt2(), 4, 64, 1, 5).run()) {
+        for (Measurement m : TrainStepFigure.gpt2(Backends.cpu()).run()) {
             if (m.name().startsWith("train_step_")) System.out.println(m.line());
         }
         System.out.println(new Measurement("train_gpt2_peak_rss_mb", peakRssKb() / 1024.0, "MiB").line());
