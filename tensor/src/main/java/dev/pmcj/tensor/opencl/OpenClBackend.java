@@ -511,17 +511,19 @@ public final class OpenClBackend implements Backend {
     @Override
     public void scatterRows(Tensor src, int[] rows, Tensor dst) {
         Checks.scatterRows("scatterRows", src, rows, dst);
-        int d = dst.dim(1);
-        launch("scatterRows", "scatter_rows").tensor("src", src).ints(rows).tensor("dst", dst).i(d)
-                .i(rows.length * d).items((long) rows.length * d);
+        byRows("scatterRows", "scatter_rows", "src", src, rows, "dst", dst);
     }
 
     @Override
     public void embedding(Tensor table, int[] ids, Tensor out) {
         Checks.embedding("embedding", table, ids, out);
-        int d = table.dim(1);
-        launch("embedding", "embedding").tensor("table", table).ints(ids).tensor("out", out).i(d)
-                .i(ids.length * d).items((long) ids.length * d);
+        byRows("embedding", "embedding", "table", table, ids, "out", out);
+    }
+
+    /** A kernel moving rows of {@code a}'s width between {@code a} and {@code b} by index: one item per element. */
+    private void byRows(String op, String kernel, String aName, Tensor a, int[] rows, String bName, Tensor b) {
+        int d = a.dim(a.shape().rank() - 1);
+        launch(op, kernel).tensor(aName, a).ints(rows).tensor(bName, b).i(d).i(rows.length * d).items((long) rows.length * d);
     }
 
     /** Rows grouped by id on the host (counting sort, stable), so each table row has one writer. */
