@@ -76,7 +76,8 @@ final class Gemm {
         final float[] bp = new float[KC * NC];
         final float[] tile = new float[MR * NR];
         final int[] band = new int[MC / MR * 3];
-        final int[] rows = new int[8];
+        /** {@link #gather8}'s row offsets. */
+        final int[] gatherOffsets = new int[8];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -578,7 +579,7 @@ final class Gemm {
             // Rows contiguous: each panel row read in order.
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir), base = apOff + ir * kc, src = off + ir * rs;
-                int p = mr == MR && L == 8 ? interleave4(a, src, rs, kc, ap, base) : mr == 8 && MR == 8 ? gather8(a, src, rs, kc, ap, base, s.rows) : 0;
+                int p = mr < MR ? 0 : MR == 8 ? gather8(a, src, rs, kc, ap, base, s.gatherOffsets) : L == 8 ? interleave4(a, src, rs, kc, ap, base) : 0;
                 for (int ii = 0; ii < mr; ii++) {
                     for (int q = p; q < kc; q++) ap[base + q * MR + ii] = a[src + ii * rs + q];
                 }
@@ -695,12 +696,12 @@ final class Gemm {
 
     /**
      * A full 8-row panel (AVX-512's tile) packed column by column, each column's eight values one
-     * gather ({@code rows}: the rows' offsets, scratch of 8) and one store. The scalar loop was 7% of
+     * gather ({@code offsets}: scratch of 8 for the rows' offsets) and one store. The scalar loop was 7% of
      * a 1024 product on one core; shuffle transposes of 8 x 8 squares were slower than it.
      */
-    private static int gather8(float[] a, int src, int rs, int kc, float[] ap, int base, int[] rows) {
-        for (int i = 0; i < 8; i++) rows[i] = i * rs;
-        for (int q = 0; q < kc; q++) FloatVector.fromArray(S8, a, src + q, rows, 0).intoArray(ap, base + q * 8);
+    private static int gather8(float[] a, int src, int rs, int kc, float[] ap, int base, int[] offsets) {
+        for (int i = 0; i < 8; i++) offsets[i] = i * rs;
+        for (int q = 0; q < kc; q++) FloatVector.fromArray(S8, a, src + q, offsets, 0).intoArray(ap, base + q * 8);
         return kc;
     }
 
