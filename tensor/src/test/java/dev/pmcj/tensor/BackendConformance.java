@@ -435,15 +435,16 @@ public abstract class BackendConformance {
     }
 
     /**
-     * Eight or sixteen heads of size 8, over 1, 2, 4 or 8 KV heads: the CPU backend decodes such heads
-     * eight at a time, one key position's eight scores in one vector.
+     * Eight or sixteen heads of size 8, over 1, 2, 4 or 8 KV heads, some as views of wider rows (a KV
+     * cache's): the CPU backend decodes such heads eight at a time, one or (16 lanes) two key
+     * positions' eight scores in one vector, odd key counts ending in half a step.
      */
-    @Property(tries = 30)
+    @Property(tries = 40)
     void attentionWithEightHeadsOfEight(@ForAll @IntRange(min = 1, max = 6) int batch, @ForAll @IntRange(min = 1, max = 4) int t,
                                         @ForAll @IntRange(min = 0, max = 90) int extraKeys, @ForAll @IntRange(min = 0, max = 3) int kvLog2,
-                                        @ForAll boolean sixteen, @ForAll long seed) {
+                                        @ForAll boolean sixteen, @ForAll @IntRange(min = -1, max = 3) int pad, @ForAll long seed) {
         int kv = 1 << kvLog2, heads = sixteen ? 16 : 8;
-        checkAttention(batch, t, extraKeys, kv, heads / kv, 8, seed);
+        checkAttention(batch, t, extraKeys, kv, heads / kv, 8, seed, pad);
     }
 
     /** Sequences longer than the CPU backend's 64-query tiles in the backward, so tiles see different key counts. */

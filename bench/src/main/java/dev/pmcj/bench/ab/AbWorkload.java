@@ -24,7 +24,7 @@ import java.util.Random;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "attention", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "attention", "decode-attention", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -82,6 +82,14 @@ public final class AbWorkload {
                     cpu.attention(q, k, v, pos, out, lse);
                     cpu.attentionBackward(q, k, v, pos, out, lse, out, dq, dk, dv);
                 });
+            }
+            case "decode-attention" -> { // decode32's attention alone: stories260K's heads, 32 streams at positions spread over 256
+                Tensor q = random(cpu, rnd, Shape.of(32, 1, 8, 8)), out = cpu.allocate(Shape.of(32, 1, 8, 8));
+                Tensor k = random(cpu, rnd, Shape.of(32, 256, 4, 8)), v = random(cpu, rnd, Shape.of(32, 256, 4, 8));
+                Tensor lse = cpu.allocate(Shape.of(32, 8, 1));
+                int[] pos = new int[32];
+                for (int i = 0; i < pos.length; i++) pos[i] = 8 * i + i % 2; // odd and even key counts
+                for (int i = 0; i < 20; i++) WORK.add(() -> cpu.attention(q, k, v, pos, out, lse));
             }
             case "train" -> WORK.add(new TrainingStep(cpu, TrainingStep.small(), 8, 128, 1)::run);
             case "train-demo" -> WORK.add(new TrainingStep(cpu, ModelConfig.gpt2(2, 128, 4, 1024, 96), 8, 96, 1)::run);

@@ -59,12 +59,31 @@ final class LaneMath {
         return v.add(v.rearrange(ROTATE_256_1)).lane(0);
     }
 
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final VectorMask<Float> HIGH_4 = VectorMask.fromLong(S8, 0xF0), ODD_PAIRS = VectorMask.fromLong(S8, 0xCC),
-            ODD_LANES = VectorMask.fromLong(S8, 0xAA);
-    private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromValues(S8, 2, 3, 0, 1, 6, 7, 4, 5),
-            SWAP_1 = VectorShuffle.fromValues(S8, 1, 0, 3, 2, 5, 4, 7, 6),
-            UNSCRAMBLE = VectorShuffle.fromValues(S8, 0, 4, 2, 6, 1, 5, 3, 7);
+    /**
+     * The masks and permutes of {@link #sums8Scrambled}'s three rounds for one species, each 8-lane
+     * segment of a wider vector on its own: which lanes a round takes from the second vector (the
+     * upper four, the upper two of each four, the odd ones), and the permute that lines them up.
+     * A record's fields are trusted as final, so C2 folds them from a static instance.
+     */
+    record Rounds(VectorMask<Float> high4, VectorMask<Float> oddPairs, VectorMask<Float> oddLanes,
+                  VectorShuffle<Float> rotate4, VectorShuffle<Float> swap2, VectorShuffle<Float> swap1) {
+        static Rounds of(VectorSpecies<Float> s) {
+            return new Rounds(VectorMask.fromValues(s, lanes(s, l -> l % 8 >= 4)), VectorMask.fromValues(s, lanes(s, l -> l % 4 >= 2)),
+                    VectorMask.fromValues(s, lanes(s, l -> l % 2 == 1)), VectorShuffle.fromOp(s, l -> l / 8 * 8 + (l + 4) % 8),
+                    VectorShuffle.fromOp(s, l -> l ^ 2), VectorShuffle.fromOp(s, l -> l ^ 1));
+        }
+
+        private static boolean[] lanes(VectorSpecies<Float> s, java.util.function.IntPredicate set) {
+            boolean[] m = new boolean[s.length()];
+            for (int l = 0; l < m.length; l++) m[l] = set.test(l);
+            return m;
+        }
+    }
+
+    private static final Rounds ROUNDS_256 = Rounds.of(FloatVector.SPECIES_256);
+    /** {@link Rounds} of the preferred species, whose 16 lanes (AVX-512) make two segments. */
+    static final Rounds SEGMENT_ROUNDS = Rounds.of(S);
+    private static final VectorShuffle<Float> UNSCRAMBLE = VectorShuffle.fromValues(FloatVector.SPECIES_256, 0, 4, 2, 6, 1, 5, 3, 7);
     /**
      * Where {@link #sums8Scrambled} puts each sum: {@code p_i}'s in lane {@code SUMS8_LANE[i]} (the
      * order is its own inverse: lane l holds {@code p_{SUMS8_LANE[l]}}'s).
@@ -87,23 +106,25 @@ final class LaneMath {
      */
     static FloatVector sums8Scrambled(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3,
                                       FloatVector p4, FloatVector p5, FloatVector p6, FloatVector p7) {
+        Rounds r = ROUNDS_256;
         // Round 1: lanes 0-3 hold l_i + l_{i+4} of the pair's first vector, lanes 4-7 of its second.
-        FloatVector a0 = p0.blend(p1, HIGH_4).add(p1.blend(p0, HIGH_4).rearrange(ROTATE_256_4));
-        FloatVector a1 = p2.blend(p3, HIGH_4).add(p3.blend(p2, HIGH_4).rearrange(ROTATE_256_4));
-        FloatVector a2 = p4.blend(p5, HIGH_4).add(p5.blend(p4, HIGH_4).rearrange(ROTATE_256_4));
-        FloatVector a3 = p6.blend(p7, HIGH_4).add(p7.blend(p6, HIGH_4).rearrange(ROTATE_256_4));
+        FloatVector a0 = p0.blend(p1, r.high4()).add(p1.blend(p0, r.high4()).rearrange(r.rotate4()));
+        FloatVector a1 = p2.blend(p3, r.high4()).add(p3.blend(p2, r.high4()).rearrange(r.rotate4()));
+        FloatVector a2 = p4.blend(p5, r.high4()).add(p5.blend(p4, r.high4()).rearrange(r.rotate4()));
+        FloatVector a3 = p6.blend(p7, r.high4()).add(p7.blend(p6, r.high4()).rearrange(r.rotate4()));
         // Round 2: two lanes per vector; round 3: one.
-        FloatVector c0 = a0.blend(a1, ODD_PAIRS).add(a1.blend(a0, ODD_PAIRS).rearrange(SWAP_2));
-        FloatVector c1 = a2.blend(a3, ODD_PAIRS).add(a3.blend(a2, ODD_PAIRS).rearrange(SWAP_2));
-        return c0.blend(c1, ODD_LANES).add(c1.blend(c0, ODD_LANES).rearrange(SWAP_1));
+        FloatVector c0 = a0.blend(a1, r.oddPairs()).add(a1.blend(a0, r.oddPairs()).rearrange(r.swap2()));
+        FloatVector c1 = a2.blend(a3, r.oddPairs()).add(a3.blend(a2, r.oddPairs()).rearrange(r.swap2()));
+        return c0.blend(c1, r.oddLanes()).add(c1.blend(c0, r.oddLanes()).rearrange(r.swap1()));
     }
 
     /** {@link #sums8} of four vectors: lanes 0-3 hold their sums (lanes 4-7 are not meaningful). */
     static FloatVector sums4(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3) {
-        FloatVector a0 = p0.blend(p1, HIGH_4).add(p1.blend(p0, HIGH_4).rearrange(ROTATE_256_4));
-        FloatVector a1 = p2.blend(p3, HIGH_4).add(p3.blend(p2, HIGH_4).rearrange(ROTATE_256_4));
-        FloatVector c = a0.blend(a1, ODD_PAIRS).add(a1.blend(a0, ODD_PAIRS).rearrange(SWAP_2));
-        return c.add(c.rearrange(SWAP_1)).rearrange(UNSCRAMBLE);
+        Rounds r = ROUNDS_256;
+        FloatVector a0 = p0.blend(p1, r.high4()).add(p1.blend(p0, r.high4()).rearrange(r.rotate4()));
+        FloatVector a1 = p2.blend(p3, r.high4()).add(p3.blend(p2, r.high4()).rearrange(r.rotate4()));
+        FloatVector c = a0.blend(a1, r.oddPairs()).add(a1.blend(a0, r.oddPairs()).rearrange(r.swap2()));
+        return c.add(c.rearrange(r.swap1())).rearrange(UNSCRAMBLE);
     }
 
     // Constants as vectors: a scalar operand costs C2 a broadcast's whole inlining tree at every use,
