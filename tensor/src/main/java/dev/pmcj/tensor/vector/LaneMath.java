@@ -145,10 +145,14 @@ final class LaneMath {
         return FloatVector.broadcast(S, v);
     }
 
-    /** e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN. */
+    /**
+     * e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN.
+     * The clamps are blends under the masks the ends need anyway: {@code max} and {@code min}
+     * cost six instructions each for their NaN and signed-zero rules, which cannot matter here.
+     */
     static FloatVector exp(FloatVector x) {
-        return expOfClamped(x.max(EXP_MIN_V).min(EXP_MAX_V))
-                .blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V)).blend(INFINITY, x.compare(VectorOperators.GT, EXP_MAX_V));
+        VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_MIN_V), over = x.compare(VectorOperators.GT, EXP_MAX_V);
+        return expOfClamped(x.blend(EXP_MIN_V, under).blend(EXP_MAX_V, over)).blend(ZERO, under).blend(INFINITY, over);
     }
 
     /**
@@ -156,7 +160,8 @@ final class LaneMath {
      * scores. The same bits there, without the upper clamp and its blend.
      */
     static FloatVector expNonPositive(FloatVector x) {
-        return expOfClamped(x.max(EXP_MIN_V)).blend(ZERO, x.compare(VectorOperators.LT, EXP_MIN_V));
+        VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_MIN_V);
+        return expOfClamped(x.blend(EXP_MIN_V, under)).blend(ZERO, under);
     }
 
     /** e^xc for xc in [-103.97, 88.72]. */
