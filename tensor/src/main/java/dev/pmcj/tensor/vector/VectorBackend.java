@@ -768,17 +768,16 @@ public final class VectorBackend implements Backend {
         rotate(dy, positions, theta, dx, true, -1);
     }
 
-    /** Rotates pairs by {@code sign * position * theta^(-2i/D)}; angles in double as the specification has them. */
+    /** Rotates pairs by {@code sign * position * theta^(-2i/D)}; angles in double as the specification has them ({@link RopeTable}). */
     private static void rotate(Tensor x, int[] positions, float theta, Tensor out, boolean accumulate, int sign) {
         float[] xs = Checks.host("rope", "x", x), o = Checks.host("rope", "out", out);
         int heads = x.dim(1), d = x.dim(2), xo = x.offset(), oo = out.offset();
-        double[] freq = new double[d / 2];
-        for (int i = 0; i < freq.length; i++) freq[i] = sign * Math.pow(theta, -2.0 * i / d);
+        RopeTable table = RopeTable.of(theta, d, sign);
         Parallel.forRange(positions.length, Math.max(1, GRAIN / Math.max(1, heads * d)), (lo, hi) -> {
             for (int n = lo; n < hi; n++) {
-                for (int i = 0; i < freq.length; i++) {
-                    double angle = positions[n] * freq[i];
-                    float c = (float) Math.cos(angle), s = (float) Math.sin(angle);
+                float[] cs = table.row(positions[n]);
+                for (int i = 0; i < d / 2; i++) {
+                    float c = cs[2 * i], s = cs[2 * i + 1];
                     for (int h = 0; h < heads; h++) {
                         int at = (n * heads + h) * d + 2 * i;
                         float x0 = xs[xo + at], x1 = xs[xo + at + 1];
