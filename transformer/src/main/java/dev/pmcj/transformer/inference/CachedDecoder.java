@@ -30,36 +30,66 @@ final class CachedDecoder {
     private final boolean gpt2;
     private final Weights w;
     /** Scratch, {@code [rows, ...]}; a call on n rows uses views of the first n. */
-    private final Tensor x, h, q, k, v, att, lse, hidden, act, mean, rstd, logits;
+    private final Tensor x, h, qkv, q, k, v, att, lse, hidden, gateUp, act, mean, rstd, logits;
     /** Views of the scratch for the last call's shape. */
     private Views views;
 
     /**
      * The parameter views a forward reads, and the weights as packed for a batch ({@link #product}:
-     * by identity; empty when not packing). Immutable, so decoders of one session share them.
+     * by identity; empty when not packing). Packing stacks the weights of products that read the
+     * same input: each layer's q, k and v ({@code qkv}, null when not packing), and Llama's gate and
+     * up ({@code gateUp}, null for GPT-2): one product of {@code dim + 2 kvDim} or {@code 2 hiddenDim}
+     * columns instead of two or three narrow ones, where a stream's row kernel computed repeats of
+     * the last panel to keep its chains in flight. Every column is the same chain of products as
+     * alone, so the same bits. Immutable, so decoders of one session share them.
      */
     private record Weights(Tensor tokEmb, Tensor posEmb, Tensor normF, Tensor normFBias, Tensor head,
-                           LayerWeights[] layers, Map<Tensor, PackedWeight> packed) {
+                           LayerWeights[] layers, Map<Tensor, PackedWeight> packed, Stacked[] qkv, Stacked[] gateUp) {
         static Weights of(Decoder model) {
             ParameterStore p = model.parameters();
             ModelConfig c = model.config();
+            Backend be = p.backend();
             boolean gpt2 = c.family() == ModelConfig.Family.GPT2;
             Tensor tokEmb = p.value("tok_emb.weight");
             Tensor head = c.tiedHead() ? tokEmb : p.value("head.weight");
             LayerWeights[] layers = new LayerWeights[c.layers()];
             for (int l = 0; l < layers.length; l++) layers[l] = LayerWeights.of(p, c, l);
             Map<Tensor, PackedWeight> packed = new IdentityHashMap<>();
+            Stacked[] qkv = null, gateUp = null;
             if (p.size() <= PACK_MAX_FLOATS) {
-                for (LayerWeights lw : layers) {
-                    for (Tensor m : new Tensor[] {lw.q(), lw.k(), lw.v(), lw.proj(), lw.fc(), lw.up(), lw.down()}) {
-                        if (m != null) packed.put(m, p.backend().packWeight(m));
-                    }
+                qkv = new Stacked[layers.length];
+                gateUp = gpt2 ? null : new Stacked[layers.length];
+                for (int l = 0; l < layers.length; l++) {
+                    LayerWeights lw = layers[l];
+                    qkv[l] = new Stacked(be.packWeight(stack(be, lw.q(), lw.k(), lw.v())),
+                            lw.qBias() == null ? null : stack(be, lw.qBias(), lw.kBias(), lw.vBias()));
+                    if (gateUp != null) gateUp[l] = new Stacked(be.packWeight(stack(be, lw.fc(), lw.up())), null);
+                    else packed.put(lw.fc(), be.packWeight(lw.fc()));
+                    packed.put(lw.proj(), be.packWeight(lw.proj()));
+                    packed.put(lw.down(), be.packWeight(lw.down()));
                 }
-                packed.put(head, p.backend().packWeight(head));
+                packed.put(head, be.packWeight(head));
             }
             return new Weights(tokEmb, gpt2 ? p.value("pos_emb.weight") : null, p.value("ln_f.weight"),
-                    gpt2 ? p.value("ln_f.bias") : null, head, layers, packed);
+                    gpt2 ? p.value("ln_f.bias") : null, head, layers, packed, qkv, gateUp);
         }
+
+        /** The parts one after another along their first axis, in a new tensor. */
+        private static Tensor stack(Backend be, Tensor... parts) {
+            int rows = 0;
+            for (Tensor t : parts) rows += t.dim(0);
+            Tensor out = be.allocate(parts[0].shape().with(0, rows));
+            int at = 0;
+            for (Tensor t : parts) {
+                be.copy(t, out.slice(0, at, at + t.dim(0)));
+                at += t.dim(0);
+            }
+            return out;
+        }
+    }
+
+    /** Weights stacked along their output axis and packed, and their biases stacked (null without biases). */
+    private record Stacked(PackedWeight weight, Tensor bias) {
     }
 
     /** A decoder for up to {@code maxStreams} streams, packing the weights (up to {@link #PACK_MAX_FLOATS}). */
@@ -80,12 +110,14 @@ final class CachedDecoder {
         gpt2 = c.family() == ModelConfig.Family.GPT2;
         x = b.allocate(Shape.of(rows, c.dim()));
         h = b.allocate(Shape.of(rows, c.dim()));
+        qkv = b.allocate(Shape.of(rows, c.dim() + 2 * c.kvDim()));
         q = b.allocate(Shape.of(rows, c.dim()));
         k = b.allocate(Shape.of(rows, c.kvDim()));
         v = b.allocate(Shape.of(rows, c.kvDim()));
         att = b.allocate(Shape.of(rows, c.dim()));
         lse = b.allocate(Shape.of(rows * c.heads()));
         hidden = b.allocate(Shape.of(rows, c.hiddenDim()));
+        gateUp = b.allocate(Shape.of(rows, 2 * c.hiddenDim()));
         act = b.allocate(Shape.of(rows, c.hiddenDim()));
         mean = b.allocate(Shape.of(rows));
         rstd = b.allocate(Shape.of(rows));
@@ -107,7 +139,7 @@ final class CachedDecoder {
         }
         for (int l = 0; l < w.layers().length; l++) {
             attention(l, r, cache, firstSlot, positions);
-            mlp(w.layers()[l], r);
+            mlp(l, r);
         }
         norm(r.last, w.normF(), w.normFBias(), r.lastNormed, r.lastMean, r.lastRstd);
         product(r.lastNormed, w.head(), r.logits, false);
@@ -117,9 +149,20 @@ final class CachedDecoder {
     private void attention(int layer, Views r, KvCache cache, int firstSlot, int[] positions) {
         LayerWeights lw = w.layers()[layer];
         norm(r.x, lw.ln1(), lw.ln1Bias(), r.h, r.mean, r.rstd);
-        linear(r.h, lw.q(), lw.qBias(), r.q);
-        linear(r.h, lw.k(), lw.kBias(), r.k);
-        linear(r.h, lw.v(), lw.vBias(), r.v);
+        Stacked stacked = w.qkv() == null ? null : w.qkv()[layer];
+        if (stacked == null) {
+            linear(r.h, lw.q(), lw.qBias(), r.q);
+            linear(r.h, lw.k(), lw.kBias(), r.k);
+            linear(r.h, lw.v(), lw.vBias(), r.v);
+        } else {
+            b.matmul(r.h, stacked.weight(), r.qkv, false);
+            if (stacked.bias() != null) b.binary(BinaryOp.ADD, r.qkv, stacked.bias(), r.qkv);
+            if (r.qkvParts != null) {
+                b.copy(r.qkvParts[0], r.q);
+                b.copy(r.qkvParts[1], r.k);
+                b.copy(r.qkvParts[2], r.v);
+            }
+        }
         if (!gpt2) {
             b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
             b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
@@ -130,15 +173,26 @@ final class CachedDecoder {
         residual(r.att, lw.proj(), lw.projBias(), r.x);
     }
 
-    private void mlp(LayerWeights lw, Views r) {
+    private void mlp(int layer, Views r) {
+        LayerWeights lw = w.layers()[layer];
         norm(r.x, lw.ln2(), lw.ln2Bias(), r.h, r.mean, r.rstd);
-        linear(r.h, lw.fc(), lw.fcBias(), r.hidden);
         if (gpt2) {
+            linear(r.h, lw.fc(), lw.fcBias(), r.hidden);
             b.unary(UnaryOp.GELU_TANH, r.hidden, r.act);
-        } else {
+        } else if (w.gateUp() == null) {
+            linear(r.h, lw.fc(), null, r.hidden);
             b.unary(UnaryOp.SILU, r.hidden, r.act);
             linear(r.h, lw.up(), null, r.hidden);
             b.binary(BinaryOp.MUL, r.act, r.hidden, r.act);
+        } else {
+            b.matmul(r.h, w.gateUp()[layer].weight(), r.gateUp, false);
+            Tensor gate = r.gate;
+            if (!gate.isContiguous()) { // several rows: the unary kernel reads dense rows
+                b.copy(gate, r.hidden);
+                gate = r.hidden;
+            }
+            b.unary(UnaryOp.SILU, gate, r.act);
+            b.binary(BinaryOp.MUL, r.act, r.up, r.act);
         }
         residual(r.act, lw.down(), lw.downBias(), r.x);
     }
@@ -146,20 +200,27 @@ final class CachedDecoder {
     /**
      * The scratch buffers seen as {@code streams x len} rows, in every layout a call needs, and the
      * cache rows those rows' keys go to (refilled each call). Made once per shape (decoding repeats
-     * one shape for hundreds of tokens), so a step allocates no views.
+     * one shape for hundreds of tokens), so a step allocates no views. One row's q, k and v are
+     * slices of the stacked product's row, contiguous as they are; several rows' slices are strided,
+     * so they are copied from {@code qkvParts} into q, k and v (null for one row).
      */
-    private record Views(int streams, int len, Tensor x, Tensor h, Tensor q, Tensor k, Tensor v, Tensor att,
-                         Tensor hidden, Tensor act, Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads,
-                         Tensor q4, Tensor att4,
+    private record Views(int streams, int len, Tensor x, Tensor h, Tensor qkv, Tensor[] qkvParts, Tensor q, Tensor k,
+                         Tensor v, Tensor att, Tensor hidden, Tensor gateUp, Tensor gate, Tensor up, Tensor act,
+                         Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads, Tensor q4, Tensor att4,
                          Tensor lse, int[] cacheRows, Tensor last, Tensor lastNormed,
                          Tensor lastMean, Tensor lastRstd, Tensor logits) {
     }
 
     private Views views(int streams, int len) {
         if (views != null && views.streams == streams && views.len == len) return views;
-        int n = streams * len, hd = c.headDim();
-        Tensor xs = rows(x, n), qs = rows(q, n), ks = rows(k, n), vs = rows(v, n), att4 = rows(att, n);
-        views = new Views(streams, len, xs, rows(h, n), qs, ks, vs, att4, rows(hidden, n), rows(act, n),
+        int n = streams * len, hd = c.headDim(), d = c.dim(), kv = c.kvDim(), hid = c.hiddenDim();
+        Tensor qkvs = rows(qkv, n);
+        Tensor[] parts = {qkvs.slice(1, 0, d), qkvs.slice(1, d, d + kv), qkvs.slice(1, d + kv, d + 2 * kv)};
+        boolean one = n == 1;
+        Tensor xs = rows(x, n), qs = one ? parts[0] : rows(q, n), ks = one ? parts[1] : rows(k, n), vs = one ? parts[2] : rows(v, n);
+        Tensor att4 = rows(att, n), gateUps = rows(gateUp, n);
+        views = new Views(streams, len, xs, rows(h, n), qkvs, one ? null : parts, qs, ks, vs, att4, rows(hidden, n),
+                gateUps, gateUps.slice(1, 0, hid), gateUps.slice(1, hid, 2 * hid), rows(act, n),
                 rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
                 lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), new int[n],
