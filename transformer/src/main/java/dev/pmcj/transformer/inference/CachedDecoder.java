@@ -157,7 +157,7 @@ final class CachedDecoder {
         } else {
             b.matmul(r.h, stacked.weight(), r.qkv, false);
             if (stacked.bias() != null) b.binary(BinaryOp.ADD, r.qkv, stacked.bias(), r.qkv);
-            if (r.qkvParts != null) {
+            if (!r.qkvParts[0].isContiguous()) { // several rows: rope and the cache write read dense rows
                 b.copy(r.qkvParts[0], r.q);
                 b.copy(r.qkvParts[1], r.k);
                 b.copy(r.qkvParts[2], r.v);
@@ -201,8 +201,8 @@ final class CachedDecoder {
      * The scratch buffers seen as {@code streams x len} rows, in every layout a call needs, and the
      * cache rows those rows' keys go to (refilled each call). Made once per shape (decoding repeats
      * one shape for hundreds of tokens), so a step allocates no views. One row's q, k and v are
-     * slices of the stacked product's row, contiguous as they are; several rows' slices are strided,
-     * so they are copied from {@code qkvParts} into q, k and v (null for one row).
+     * slices of the stacked product's row ({@code qkvParts}), contiguous as they are; several rows'
+     * slices are strided, so they are copied into q, k and v.
      */
     private record Views(int streams, int len, Tensor x, Tensor h, Tensor qkv, Tensor[] qkvParts, Tensor q, Tensor k,
                          Tensor v, Tensor att, Tensor hidden, Tensor gateUp, Tensor gate, Tensor up, Tensor act,
@@ -219,7 +219,7 @@ final class CachedDecoder {
         boolean one = n == 1;
         Tensor xs = rows(x, n), qs = one ? parts[0] : rows(q, n), ks = one ? parts[1] : rows(k, n), vs = one ? parts[2] : rows(v, n);
         Tensor att4 = rows(att, n), gateUps = rows(gateUp, n);
-        views = new Views(streams, len, xs, rows(h, n), qkvs, one ? null : parts, qs, ks, vs, att4, rows(hidden, n),
+        views = new Views(streams, len, xs, rows(h, n), qkvs, parts, qs, ks, vs, att4, rows(hidden, n),
                 gateUps, gateUps.slice(1, 0, hid), gateUps.slice(1, hid, 2 * hid), rows(act, n),
                 rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
