@@ -99,12 +99,8 @@ final class FusedAttention {
                         Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false, SCORES, qPos, from);
                         for (int r = 0; r < rows; r++) {
                             int t = t0 + r, visible = qPos[from + r] + 1, pr = r * n;
-                            VectorMath.scale(scale, p, pr, visible);
-                            float max = VectorMath.max(p, pr, visible);
-                            float sum = VectorMath.expShifted(p, pr, max, p, pr, visible);
-                            VectorMath.scale(1f / sum, p, pr, visible);
+                            ls[l0 + (b * dm.h + h) * dm.t + t] = VectorMath.softmaxScaled(p, pr, scale, visible);
                             java.util.Arrays.fill(p, pr + visible, pr + n, 0f);
-                            ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);
                         }
                         Gemm.packed(p, 0, n, 1, vs, vBase, vs1, 1, os, oi, os1, rows, d, n, false, BY_KEYS, qPos, from);
                     }
@@ -422,10 +418,8 @@ final class FusedAttention {
                         int t = t0 + r, visible = qPos[from + r] + 1, pr = r * n;
                         float l = ls[l0 + (b * dm.h + h) * dm.t + t];
                         float rowDot = VectorMath.dot(gs, go + r * os1, os, o + r * os1, d);
-                        VectorMath.scale(scale, w.p, pr, visible);
-                        VectorMath.expShifted(w.p, pr, l, w.p, pr, visible);
+                        VectorMath.softmaxBackward(w.p, w.dp, pr, scale, l, rowDot, visible); // P, and dS in dp
                         java.util.Arrays.fill(w.p, pr + visible, pr + n, 0f);
-                        VectorMath.shiftScaleMul(w.dp, pr, -rowDot, scale, w.p, pr, visible); // dS, in dp
                         java.util.Arrays.fill(w.dp, pr + visible, pr + n, 0f);
                     }
                     Gemm.packed(w.p, 0, 1, n, gs, go, os1, 1, dvs, dvi, dvs1, n, d, rows, true, BY_QUERIES, qPos, from);

@@ -1,6 +1,7 @@
 package dev.pmcj.tensor.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -46,15 +47,6 @@ final class VectorMath {
         for (; i < n; i++) y[yo + i] *= alpha;
     }
 
-    /** {@code x[i] = (x[i] + shift) * scale * m[i]}. */
-    static void shiftScaleMul(float[] x, int xo, float shift, float scale, float[] m, int mo, int n) {
-        int i = 0;
-        for (int end = n - L; i <= end; i += L) {
-            FloatVector.fromArray(S, x, xo + i).add(shift).mul(scale).mul(FloatVector.fromArray(S, m, mo + i)).intoArray(x, xo + i);
-        }
-        for (; i < n; i++) x[xo + i] = (x[xo + i] + shift) * scale * m[mo + i];
-    }
-
     static float sum(float[] x, int xo, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
@@ -90,6 +82,52 @@ final class VectorMath {
         }
         for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i] - shift);
         return sum(out, oo, n);
+    }
+
+    /**
+     * One attention row's softmax in place over its {@code n} visible keys: {@code x[i] = exp(scale
+     * x[i] - max) / sum}, max and sum over the scaled row; returns the row's log-sum-exp. The last
+     * partial vector goes masked: rows of 1 to 128 keys left up to L - 1 scalar {@code Math.exp}
+     * calls each, more time than their vectors took.
+     */
+    static float softmaxScaled(float[] x, int xo, float scale, int n) {
+        FloatVector top = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int full = n - n % L;
+        for (int i = 0; i < full; i += L) top = top.max(FloatVector.fromArray(S, x, xo + i));
+        VectorMask<Float> tail = S.indexInRange(full, n);
+        top = top.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xo + full, tail), tail);
+        float max = top.reduceLanes(VectorOperators.MAX) * scale; // scaling by a positive number keeps the order
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < full; i += L) {
+            FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(max));
+            e.intoArray(x, xo + i);
+            sum = sum.add(e);
+        }
+        FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + full, tail).mul(scale).sub(max));
+        e.intoArray(x, xo + full, tail);
+        float total = LaneMath.sum(sum.add(e, tail));
+        FloatVector inv = FloatVector.broadcast(S, 1f / total);
+        for (int i = 0; i < full; i += L) FloatVector.fromArray(S, x, xo + i).mul(inv).intoArray(x, xo + i);
+        FloatVector.fromArray(S, x, xo + full, tail).mul(inv).intoArray(x, xo + full, tail);
+        return max + (float) Math.log(total);
+    }
+
+    /**
+     * One row of attention's backward over its {@code n} visible keys, from the scores {@code p} and
+     * dO V^T in {@code dp}: {@code p[i] = exp(scale p[i] - lse)} (the forward's probabilities again),
+     * then {@code dp[i] = (dp[i] - rowDot) scale p[i]} (dS). The last partial vector goes masked, as
+     * in {@link #softmaxScaled}.
+     */
+    static void softmaxBackward(float[] p, float[] dp, int o, float scale, float lse, float rowDot, int n) {
+        int full = n - n % L;
+        for (int i = 0; i < full; i += L) softmaxBackward(p, dp, o + i, scale, lse, rowDot, S.maskAll(true));
+        softmaxBackward(p, dp, o + full, scale, lse, rowDot, S.indexInRange(full, n));
+    }
+
+    private static void softmaxBackward(float[] p, float[] dp, int at, float scale, float lse, float rowDot, VectorMask<Float> lanes) {
+        FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, p, at, lanes).mul(scale).sub(lse));
+        e.intoArray(p, at, lanes);
+        FloatVector.fromArray(S, dp, at, lanes).sub(rowDot).mul(scale).mul(e).intoArray(dp, at, lanes);
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
