@@ -74,11 +74,21 @@ final class CachedDecoder {
                     gpt2 ? p.value("ln_f.bias") : null, head, layers, packed, qkv, gateUp);
         }
 
-        /** The parts one after another along their first axis, in a new tensor. */
+        /**
+         * The parts one after another along their first axis: a view where they already lie so in
+         * one storage (GPT-2's fused q, k and v weight and bias), else a new tensor.
+         */
         private static Tensor stack(Backend be, Tensor... parts) {
-            int rows = 0;
-            for (Tensor t : parts) rows += t.dim(0);
-            Tensor out = be.allocate(parts[0].shape().with(0, rows));
+            int rows = 0, end = parts[0].offset();
+            boolean adjacent = true;
+            for (Tensor t : parts) {
+                rows += t.dim(0);
+                adjacent &= t.storage() == parts[0].storage() && t.isContiguous() && t.offset() == end;
+                end = t.offset() + t.size();
+            }
+            Shape shape = parts[0].shape().with(0, rows);
+            if (adjacent) return new Tensor(be, parts[0].storage(), shape, shape.contiguousStrides(), parts[0].offset());
+            Tensor out = be.allocate(shape);
             int at = 0;
             for (Tensor t : parts) {
                 be.copy(t, out.slice(0, at, at + t.dim(0)));
@@ -117,7 +127,7 @@ final class CachedDecoder {
         att = b.allocate(Shape.of(rows, c.dim()));
         lse = b.allocate(Shape.of(rows * c.heads()));
         hidden = b.allocate(Shape.of(rows, c.hiddenDim()));
-        gateUp = b.allocate(Shape.of(rows, 2 * c.hiddenDim()));
+        gateUp = w.gateUp() == null ? null : b.allocate(Shape.of(rows, 2 * c.hiddenDim())); // only a stacked gate and up need it
         act = b.allocate(Shape.of(rows, c.hiddenDim()));
         mean = b.allocate(Shape.of(rows));
         rstd = b.allocate(Shape.of(rows));
@@ -218,9 +228,9 @@ final class CachedDecoder {
         Tensor[] parts = {qkvs.slice(1, 0, d), qkvs.slice(1, d, d + kv), qkvs.slice(1, d + kv, d + 2 * kv)};
         boolean one = n == 1;
         Tensor xs = rows(x, n), qs = one ? parts[0] : rows(q, n), ks = one ? parts[1] : rows(k, n), vs = one ? parts[2] : rows(v, n);
-        Tensor att4 = rows(att, n), gateUps = rows(gateUp, n);
+        Tensor att4 = rows(att, n), gateUps = gateUp == null ? null : rows(gateUp, n);
         views = new Views(streams, len, xs, rows(h, n), qkvs, parts, qs, ks, vs, att4, rows(hidden, n),
-                gateUps, gateUps.slice(1, 0, hid), gateUps.slice(1, hid, 2 * hid), rows(act, n),
+                gateUps, gateUps == null ? null : gateUps.slice(1, 0, hid), gateUps == null ? null : gateUps.slice(1, hid, 2 * hid), rows(act, n),
                 rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
                 lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), new int[n],
