@@ -198,7 +198,8 @@ final class LaneMath {
      * subnormal or 0; NaN stays NaN.
      */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector xc = x.neg().max(SIGMOID_MIN).min(SIGMOID_MAX);
+        FloatVector xn = x.neg(); // clamped by blends: max and min take six instructions each for rules NaN keeps anyway
+        FloatVector xc = xn.blend(SIGMOID_MIN, xn.compare(VectorOperators.LT, SIGMOID_MIN)).blend(SIGMOID_MAX, xn.compare(VectorOperators.GT, SIGMOID_MAX));
         FloatVector t = xc.fma(LOG2E, ROUNDER);
         IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
         FloatVector e = expOfRemainder(xc, t).mul(k.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
