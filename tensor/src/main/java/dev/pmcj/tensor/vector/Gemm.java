@@ -721,7 +721,7 @@ final class Gemm {
         }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc, jj = 0;
-            if (rs == 1 && L >= 8) { // B transposed (a linear layer's weights): eight columns at a time
+            if (rs == 1 && L >= 8) { // B transposed (a linear layer's weights, attention's keys): eight columns at a time
                 for (; jj + 8 <= nr; jj += 8) transpose8(b, off + (jr + jj) * cs, cs, kc, bp, base + jj);
             }
             for (; jj < nr; jj++) {

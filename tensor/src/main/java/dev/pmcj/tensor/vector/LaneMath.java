@@ -198,8 +198,11 @@ final class LaneMath {
      * subnormal or 0; NaN stays NaN.
      */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector xn = x.neg(); // clamped by blends: max and min take six instructions each for rules NaN keeps anyway
-        FloatVector xc = xn.blend(SIGMOID_MIN, xn.compare(VectorOperators.LT, SIGMOID_MIN)).blend(SIGMOID_MAX, xn.compare(VectorOperators.GT, SIGMOID_MAX));
+        // Clamped by blends, as exp is: max and min cost six instructions each for NaN and signed-zero
+        // rules that change nothing here (NaN compares false and stays).
+        FloatVector xn = x.neg();
+        FloatVector xc = xn.blend(SIGMOID_MIN, xn.compare(VectorOperators.LT, SIGMOID_MIN))
+                .blend(SIGMOID_MAX, xn.compare(VectorOperators.GT, SIGMOID_MAX));
         FloatVector t = xc.fma(LOG2E, ROUNDER);
         IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
         FloatVector e = expOfRemainder(xc, t).mul(k.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
