@@ -1,0 +1,89 @@
+package dev.pmcj.bench;
+
+import dev.pmcj.bench.workload.TrainingStep;
+import dev.pmcj.tensor.Backend;
+import dev.pmcj.tensor.Backends;
+import dev.pmcj.transformer.model.ModelConfig;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where a training step's time goes, op by op: the step runs on a proxy of the CPU backend that
+ * times every call the model and autograd make (wall clock, all cores), calls made inside a call not
+ * counted again. Products are split by their transposes ({@code matmulNT}: the forward {@code x W^T},
+ * {@code NN}: {@code dY W}, {@code TN}: {@code dY^T X}). JFR attributes samples inside inlined Vector
+ * API code to neighbouring lines; this split is what a change should be judged by before a
+ * {@code bench/ab} run.
+ *
+ * <p>Usage: {@code OpTimes [small|gpt2] [steps]} (default small, 20 steps after 10 untimed ones).
+ */
+public final class OpTimes {
+    private final Map<String, long[]> totals = new HashMap<>(); // name -> {nanoseconds, calls}
+    private int depth;
+
+    private OpTimes() {
+    }
+
+    public static void main(String[] args) {
+        String config = args.length > 0 ? args[0] : "small";
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        OpTimes times = new OpTimes();
+        Backend backend = times.timing(Backends.cpu());
+        TrainingStep step = switch (config) {
+            case "small" -> new TrainingStep(backend, TrainingStep.small(), 8, 128, 1);
+            case "gpt2" -> new TrainingStep(backend, TrainingStep.gpt2(), 4, 64, 1);
+            default -> throw new IllegalArgumentException("unknown config " + config + ": small or gpt2");
+        };
+        for (int i = 0; i < Math.max(2, steps / 2); i++) step.run();
+        times.totals.clear();
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) step.run();
+        times.print(config, (System.nanoTime() - start) / 1e6 / steps, steps);
+    }
+
+    /** {@code real} behind a proxy that adds each outermost call's time to its op's total. */
+    private Backend timing(Backend real) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+            depth++;
+            long start = System.nanoTime();
+            try {
+                return method.invoke(real, args); // the real backend's own version of default methods too
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                long elapsed = System.nanoTime() - start;
+                if (--depth == 0) {
+                    long[] t = totals.computeIfAbsent(name(method.getName(), args), k -> new long[2]);
+                    t[0] += elapsed;
+                    t[1]++;
+                }
+            }
+        });
+    }
+
+    private static String name(String method, Object[] args) {
+        if (method.equals("matmul") && args.length == 6) {
+            return method + ((Boolean) args[1] ? "T" : "N") + ((Boolean) args[3] ? "T" : "N");
+        }
+        return method;
+    }
+
+    private void print(String config, double stepMs, int steps) {
+        List<Map.Entry<String, long[]>> ops = new ArrayList<>(totals.entrySet());
+        ops.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));
+        double inCalls = 0;
+        System.out.printf(Locale.ROOT, "%-26s %10s %7s %11s%n", "op (" + config + " step)", "ms/step", "share", "calls/step");
+        for (Map.Entry<String, long[]> op : ops) {
+            double ms = op.getValue()[0] / 1e6 / steps;
+            inCalls += ms;
+            System.out.printf(Locale.ROOT, "%-26s %10.2f %6.1f%% %11d%n", op.getKey(), ms, 100 * ms / stepMs, op.getValue()[1] / steps);
+        }
+        System.out.printf(Locale.ROOT, "step %.1f ms over %d steps, %.1f ms of it in backend calls%n", stepMs, steps, inCalls);
+    }
+}
