@@ -85,49 +85,60 @@ final class VectorMath {
     }
 
     /**
-     * One attention row's softmax in place over its {@code n} visible keys: {@code x[i] = exp(scale
-     * x[i] - max) / sum}, max and sum over the scaled row; returns the row's log-sum-exp. The last
-     * partial vector goes masked: rows of 1 to 128 keys left up to L - 1 scalar {@code Math.exp}
-     * calls each, more time than their vectors took.
+     * One attention row's softmax in place over its {@code n} visible keys ({@code n > 0}): {@code x[i]
+     * = exp(scale x[i] - max) / sum}, max and sum over the scaled row; returns the row's log-sum-exp.
+     * Each pass takes its last partial vector masked: rows of 1 to 128 keys left up to L - 1 scalar
+     * {@code Math.exp} calls each, more time than their vectors took. One small loop a method, as
+     * {@link #expShifted} is: a method with several loops around exp's call got it compiled apart,
+     * and then every vector passed to it was boxed (1.9 MB a training step).
      */
     static float softmaxScaled(float[] x, int xo, float scale, int n) {
+        float max = maxMasked(x, xo, n) * scale; // scaling by a positive number keeps the order
+        float sum = expScaledShifted(x, xo, scale, max, n);
+        scaleMasked(1f / sum, x, xo, n);
+        return max + (float) Math.log(sum);
+    }
+
+    private static float maxMasked(float[] x, int xo, int n) {
         FloatVector top = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int full = n - n % L;
-        for (int i = 0; i < full; i += L) top = top.max(FloatVector.fromArray(S, x, xo + i));
-        VectorMask<Float> tail = S.indexInRange(full, n);
-        top = top.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xo + full, tail), tail);
-        float max = top.reduceLanes(VectorOperators.MAX) * scale; // scaling by a positive number keeps the order
-        FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < full; i += L) {
-            FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(max));
-            e.intoArray(x, xo + i);
-            sum = sum.add(e);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            top = top.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xo + i, m), m);
         }
-        FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + full, tail).mul(scale).sub(max));
-        e.intoArray(x, xo + full, tail);
-        float total = LaneMath.sum(sum.add(e, tail));
-        FloatVector inv = FloatVector.broadcast(S, 1f / total);
-        for (int i = 0; i < full; i += L) FloatVector.fromArray(S, x, xo + i).mul(inv).intoArray(x, xo + i);
-        FloatVector.fromArray(S, x, xo + full, tail).mul(inv).intoArray(x, xo + full, tail);
-        return max + (float) Math.log(total);
+        return top.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@code x[i] = exp(scale x[i] - shift)} in place, returning their sum. */
+    private static float expScaledShifted(float[] x, int xo, float scale, float shift, int n) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i, m).mul(scale).sub(shift));
+            e.intoArray(x, xo + i, m);
+            sum = sum.add(e, m);
+        }
+        return LaneMath.sum(sum);
+    }
+
+    private static void scaleMasked(float alpha, float[] x, int xo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xo + i, m).mul(alpha).intoArray(x, xo + i, m);
+        }
     }
 
     /**
      * One row of attention's backward over its {@code n} visible keys, from the scores {@code p} and
      * dO V^T in {@code dp}: {@code p[i] = exp(scale p[i] - lse)} (the forward's probabilities again),
-     * then {@code dp[i] = (dp[i] - rowDot) scale p[i]} (dS). The last partial vector goes masked, as
-     * in {@link #softmaxScaled}.
+     * then {@code dp[i] = (dp[i] - rowDot) scale p[i]} (dS); the last partial vector masked.
      */
     static void softmaxBackward(float[] p, float[] dp, int o, float scale, float lse, float rowDot, int n) {
-        int full = n - n % L;
-        for (int i = 0; i < full; i += L) softmaxBackward(p, dp, o + i, scale, lse, rowDot, S.maskAll(true));
-        softmaxBackward(p, dp, o + full, scale, lse, rowDot, S.indexInRange(full, n));
-    }
-
-    private static void softmaxBackward(float[] p, float[] dp, int at, float scale, float lse, float rowDot, VectorMask<Float> lanes) {
-        FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, p, at, lanes).mul(scale).sub(lse));
-        e.intoArray(p, at, lanes);
-        FloatVector.fromArray(S, dp, at, lanes).sub(rowDot).mul(scale).mul(e).intoArray(dp, at, lanes);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, p, o + i, m).mul(scale).sub(lse));
+            e.intoArray(p, o + i, m);
+            FloatVector.fromArray(S, dp, o + i, m).sub(rowDot).mul(scale).mul(e).intoArray(dp, o + i, m);
+        }
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
