@@ -87,28 +87,19 @@ final class VectorMath {
     /**
      * One attention row's softmax in place over its {@code n} visible keys ({@code n > 0}): {@code x[i]
      * = exp(scale x[i] - max) / sum}, max and sum over the scaled row; returns the row's log-sum-exp.
-     * Each pass takes its last partial vector masked: rows of 1 to 128 keys left up to L - 1 scalar
-     * {@code Math.exp} calls each, more time than their vectors took. One small loop a method, as
-     * {@link #expShifted} is: a method with several loops around exp's call got it compiled apart,
+     * The exponentials take their last partial vector masked: rows of 1 to 128 keys left up to L - 1
+     * scalar {@code Math.exp} calls each, more time than their vectors took. One small loop a method,
+     * as {@link #expShifted} is: a method with several loops around exp's call got it compiled apart,
      * and then every vector passed to it was boxed (1.9 MB a training step).
      */
     static float softmaxScaled(float[] x, int xo, float scale, int n) {
-        float max = maxMasked(x, xo, n) * scale; // scaling by a positive number keeps the order
+        float max = max(x, xo, n) * scale; // scaling by a positive number keeps the order
         float sum = expScaledShifted(x, xo, scale, max, n);
-        scaleMasked(1f / sum, x, xo, n);
+        scale(1f / sum, x, xo, n);
         return max + (float) Math.log(sum);
     }
 
-    private static float maxMasked(float[] x, int xo, int n) {
-        FloatVector top = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            top = top.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xo + i, m), m);
-        }
-        return top.reduceLanes(VectorOperators.MAX);
-    }
-
-    /** {@code x[i] = exp(scale x[i] - shift)} in place, returning their sum. */
+    /** {@code x[i] = exp(scale x[i] - shift)} in place, returning their sum; the last partial vector masked. */
     private static float expScaledShifted(float[] x, int xo, float scale, float shift, int n) {
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
@@ -118,13 +109,6 @@ final class VectorMath {
             sum = sum.add(e, m);
         }
         return LaneMath.sum(sum);
-    }
-
-    private static void scaleMasked(float alpha, float[] x, int xo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xo + i, m).mul(alpha).intoArray(x, xo + i, m);
-        }
     }
 
     /**
