@@ -615,24 +615,10 @@ final class Gemm {
                     int src = off + p * cs;
                     for (int ir = vectorRows; ir < mc; ir++) ap[apOff + (ir - ir % MR) * kc + p * MR + ir % MR] = a[src + ir];
                 }
-                if (sums != null) {
-                    // The rows' sums of these columns, each in k order, a vector of rows at a time (kept
-                    // per panel, they took a masked load and store for every eight columns). Written
-                    // here, not as a method of its own: called only from this branch, which most
-                    // products skip, such a method was left at C1's tier 2 for whole runs, every vector
-                    // boxed (StepAllocationBench: 3.0 MB a training step instead of 61 KB).
-                    int i = 0;
-                    for (; i + L <= mc; i += L) {
-                        FloatVector acc = FloatVector.fromArray(S, sums, so + i);
-                        for (int p = p0; p < p1; p++) acc = acc.add(FloatVector.fromArray(S, a, off + p * cs + i));
-                        acc.intoArray(sums, so + i);
-                    }
-                    for (; i < mc; i++) {
-                        float sum = sums[so + i];
-                        for (int p = p0; p < p1; p++) sum += a[off + p * cs + i];
-                        sums[so + i] = sum;
-                    }
-                }
+                // The rows' sums of these columns, each in k order; columnSums runs hot (every sumTo),
+                // where a method of its own, called only from this branch, was once left at C1's tier 2
+                // for whole runs, every vector boxed (3.0 MB a training step instead of 61 KB).
+                if (sums != null) VectorMath.columnSums(a, off + p0 * cs, cs, p1 - p0, sums, so, 0, mc, true);
             }
         } else {
             for (int ir = 0; ir < mc; ir += MR) {

@@ -426,45 +426,8 @@ public final class VectorBackend implements Backend {
         int grain = (Math.ceilDiv(period, 2 * Parallel.THREADS) + L - 1) / L * L;
         Parallel.forRange(period, n >= GRAIN ? grain : period, (lo, hi) -> {
             if (!accumulate && rows == 0) Arrays.fill(o, oo + lo, oo + hi, 0f);
-            else columnSums(xs, xo, period, rows, o, oo, lo, hi, accumulate);
+            else VectorMath.columnSums(xs, xo, period, rows, o, oo, lo, hi, accumulate);
         });
-    }
-
-    /**
-     * Columns {@code [lo, hi)} of {@code x}'s {@code rows} rows summed into {@code o} (added to it, or
-     * starting from row 0), four vectors of columns at a time in registers (then one), row after row: each
-     * column's sum runs in row order, as a row-by-row axpy into {@code o} would, without loading and
-     * storing {@code o} at every row.
-     */
-    private static void columnSums(float[] x, int xo, int period, int rows, float[] o, int oo, int lo, int hi, boolean accumulate) {
-        // Each sum starts from o's value, or from row 0 of x.
-        float[] start = accumulate ? o : x;
-        int so = accumulate ? oo : xo, from = accumulate ? 0 : 1, j = lo;
-        for (; j + 4 * L <= hi; j += 4 * L) {
-            FloatVector s0 = FloatVector.fromArray(S, start, so + j), s1 = FloatVector.fromArray(S, start, so + j + L);
-            FloatVector s2 = FloatVector.fromArray(S, start, so + j + 2 * L), s3 = FloatVector.fromArray(S, start, so + j + 3 * L);
-            for (int r = from; r < rows; r++) {
-                int xi = xo + r * period + j;
-                s0 = s0.add(FloatVector.fromArray(S, x, xi));
-                s1 = s1.add(FloatVector.fromArray(S, x, xi + L));
-                s2 = s2.add(FloatVector.fromArray(S, x, xi + 2 * L));
-                s3 = s3.add(FloatVector.fromArray(S, x, xi + 3 * L));
-            }
-            s0.intoArray(o, oo + j);
-            s1.intoArray(o, oo + j + L);
-            s2.intoArray(o, oo + j + 2 * L);
-            s3.intoArray(o, oo + j + 3 * L);
-        }
-        for (; j + L <= hi; j += L) {
-            FloatVector s0 = FloatVector.fromArray(S, start, so + j);
-            for (int r = from; r < rows; r++) s0 = s0.add(FloatVector.fromArray(S, x, xo + r * period + j));
-            s0.intoArray(o, oo + j);
-        }
-        for (; j < hi; j++) {
-            float sum = start[so + j];
-            for (int r = from; r < rows; r++) sum += x[xo + r * period + j];
-            o[oo + j] = sum;
-        }
     }
 
     // ---- reductions -------------------------------------------------------------------------
@@ -749,9 +712,9 @@ public final class VectorBackend implements Backend {
         return sums;
     }
 
-    /** {@code dst[j] +=} column {@code off + j} of each part's sums, part after part ({@link #columnSums} over the parts). */
+    /** {@code dst[j] +=} column {@code off + j} of each part's sums, part after part ({@link VectorMath#columnSums} over the parts). */
     private static void addParts(float[] sums, int rows, int width, int off, int n, float[] dst, int dstOff) {
-        columnSums(sums, off, width, Math.ceilDiv(rows, NORM_ROWS), dst, dstOff, 0, n, true);
+        VectorMath.columnSums(sums, off, width, Math.ceilDiv(rows, NORM_ROWS), dst, dstOff, 0, n, true);
     }
 
     // ---- transformer kernels ----------------------------------------------------------------
