@@ -21,7 +21,7 @@ import java.util.Map;
  * API code to neighbouring lines; this split is what a change should be judged by before a
  * {@code bench/ab} run.
  *
- * <p>Usage: {@code OpTimes [small|gpt2] [steps]} (default small, 20 steps after 10 untimed ones).
+ * <p>Usage: {@code OpTimes [small|gpt2|demo] [steps]} (default small, 20 steps after 10 untimed ones).
  */
 public final class OpTimes {
     private final Map<String, long[]> totals = new HashMap<>(); // name -> {nanoseconds, calls}
@@ -38,7 +38,8 @@ public final class OpTimes {
         TrainingStep step = switch (config) {
             case "small" -> new TrainingStep(backend, TrainingStep.small(), 8, 128, 1);
             case "gpt2" -> new TrainingStep(backend, TrainingStep.gpt2(), 4, 64, 1);
-            default -> throw new IllegalArgumentException("unknown config " + config + ": small or gpt2");
+            case "demo" -> new TrainingStep(backend, TrainingStep.demo(), 32, 36, 1);
+            default -> throw new IllegalArgumentException("unknown config " + config + ": small, gpt2 or demo");
         };
         for (int i = 0; i < Math.max(2, steps / 2); i++) step.run();
         times.totals.clear();

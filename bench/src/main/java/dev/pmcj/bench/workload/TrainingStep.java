@@ -39,6 +39,11 @@ public final class TrainingStep {
         return ModelConfig.gpt2(4, 256, 4, 512, 128);
     }
 
+    /** {@code pmc demo}'s model (2 layers, 128, 4 heads, its 1,024-token vocabulary, context 96); its fine-tuning batches are 32 rows of about 36 tokens. */
+    public static ModelConfig demo() {
+        return ModelConfig.gpt2(2, 128, 4, 1024, 96);
+    }
+
     /** The anchor's {@code --config gpt2}: GPT-2 124M (12 layers, 768, 12 heads, vocabulary 50,257). */
     public static ModelConfig gpt2() {
         return ModelConfig.gpt2(12, 768, 12, 50257, 1024);
