@@ -225,18 +225,23 @@ final class CachedDecoder {
         if (views != null && views.streams == streams && views.len == len) return views;
         int n = streams * len, hd = c.headDim(), d = c.dim(), kv = c.kvDim(), hid = c.hiddenDim();
         Tensor qkvs = rows(qkv, n);
-        Tensor[] parts = {qkvs.slice(1, 0, d), qkvs.slice(1, d, d + kv), qkvs.slice(1, d + kv, d + 2 * kv)};
+        Tensor[] parts = {columns(qkvs, 0, d), columns(qkvs, d, d + kv), columns(qkvs, d + kv, d + 2 * kv)};
         boolean one = n == 1;
         Tensor xs = rows(x, n), qs = one ? parts[0] : rows(q, n), ks = one ? parts[1] : rows(k, n), vs = one ? parts[2] : rows(v, n);
         Tensor att4 = rows(att, n), gateUps = gateUp == null ? null : rows(gateUp, n);
         views = new Views(streams, len, xs, rows(h, n), qkvs, parts, qs, ks, vs, att4, rows(hidden, n),
-                gateUps, gateUps == null ? null : gateUps.slice(1, 0, hid), gateUps == null ? null : gateUps.slice(1, hid, 2 * hid), rows(act, n),
+                gateUps, columns(gateUps, 0, hid), columns(gateUps, hid, 2 * hid), rows(act, n),
                 rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
                 lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), new int[n],
                 len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
                 rows(logits, streams));
         return views;
+    }
+
+    /** Columns {@code [from, to)} of t's rows; null where t is (no stacked gate and up). */
+    private static Tensor columns(Tensor t, int from, int to) {
+        return t == null ? null : t.slice(1, from, to);
     }
 
     private void norm(Tensor in, Tensor gamma, Tensor beta, Tensor out, Tensor mean, Tensor rstd) {
