@@ -24,7 +24,7 @@ import java.util.Random;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "attention", "decode-attention", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "wgrad-demo", "attention", "decode-attention", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -35,8 +35,21 @@ public final class AbWorkload {
     private static final List<Linear> SMALL_STEP = List.of(new Linear(768, 256, 4, true), new Linear(256, 256, 4, true),
             new Linear(1024, 256, 4, true), new Linear(256, 1024, 4, true), new Linear(512, 256, 1, false));
     private static final int TOKENS = 8 * 128;
+    /** pmc demo's linear layers (2 blocks of 128; the tied head over its 1,024-token vocabulary), over a fine-tuning batch of 32 rows of 36 tokens. */
+    private static final List<Linear> DEMO_STEP = List.of(new Linear(384, 128, 2, true), new Linear(128, 128, 2, true),
+            new Linear(512, 128, 2, true), new Linear(128, 512, 2, true), new Linear(1024, 128, 1, false));
+    private static final int DEMO_TOKENS = 32 * 36;
 
     private AbWorkload() {
+    }
+
+    /** Each layer's weight and bias gradients over {@code tokens} rows, as often as a step computes them. */
+    private static void weightGradients(Backend cpu, Random rnd, List<Linear> layers, int tokens) {
+        for (Linear l : layers) {
+            Tensor dy = random(cpu, rnd, Shape.of(tokens, l.out)), x = random(cpu, rnd, Shape.of(tokens, l.in));
+            Tensor dw = cpu.allocate(Shape.of(l.out, l.in)), db = l.bias ? cpu.allocate(Shape.of(l.out)) : null;
+            for (int i = 0; i < l.times; i++) WORK.add(() -> cpu.linearWeightGradients(dy, x, dw, true, db, true));
+        }
     }
 
     public static void setup(String name, String shared) {
@@ -64,13 +77,8 @@ public final class AbWorkload {
                     for (int i = 0; i < p[5]; i++) WORK.add(() -> cpu.matmul(a, ta, b, tb, c, false));
                 }
             }
-            case "wgrad" -> { // the small step's weight and bias gradients: dW += dY^T X, db += dY's column sums
-                for (Linear l : SMALL_STEP) {
-                    Tensor dy = random(cpu, rnd, Shape.of(TOKENS, l.out)), x = random(cpu, rnd, Shape.of(TOKENS, l.in));
-                    Tensor dw = cpu.allocate(Shape.of(l.out, l.in)), db = l.bias ? cpu.allocate(Shape.of(l.out)) : null;
-                    for (int i = 0; i < l.times; i++) WORK.add(() -> cpu.linearWeightGradients(dy, x, dw, true, db, true));
-                }
-            }
+            case "wgrad" -> weightGradients(cpu, rnd, SMALL_STEP, TOKENS); // the small step's dW += dY^T X, db += dY's column sums
+            case "wgrad-demo" -> weightGradients(cpu, rnd, DEMO_STEP, DEMO_TOKENS); // the same for pmc demo's fine-tuning step
             case "attention" -> { // the small config's shape, forward and backward
                 Shape s = Shape.of(8, 128, 4, 64);
                 Tensor q = random(cpu, rnd, s), k = random(cpu, rnd, s), v = random(cpu, rnd, s);
