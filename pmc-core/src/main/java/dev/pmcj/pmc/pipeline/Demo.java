@@ -7,6 +7,7 @@ import dev.pmcj.pmc.eval.ModelEvaluator;
 import dev.pmcj.pmc.eval.ModelEvaluation;
 import dev.pmcj.pmc.eval.OverUnlearning;
 import dev.pmcj.pmc.model.QaModel;
+import dev.pmcj.pmc.unlearn.ForeignCheckpointException;
 import dev.pmcj.pmc.unlearn.Unlearner;
 import dev.pmcj.pmc.unlearn.UnlearningMethod;
 import dev.pmcj.tensor.Backend;
@@ -14,6 +15,7 @@ import dev.pmcj.transformer.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +82,7 @@ public final class Demo {
             UnlearningMethod method = Methods.create(name, settings.pmc(), model, data);
             Unlearner.Settings us = Methods.trainerSettings(name, settings.pmc(), settings.baselineEpochs(),
                     settings.baselineLr(), settings.seed(), out.resolve("checkpoints").resolve(name));
-            histories.put(name, Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress));
+            histories.put(name, unlearn(method, model, data, us));
             keep(name, model);
             ModelEvaluation e = evaluator.evaluate(model, data);
             models.put(name, wikitext.map(w -> w.addTo(e, model)).orElse(e));
@@ -90,6 +92,25 @@ public final class Demo {
             models.get(name).wikitextShift().ifPresent(s -> log.accept(name + ": " + s.describe()));
         }
         return new DemoResult(models, histories, ftLoss, floor, seconds);
+    }
+
+    /**
+     * Unlearning resumes from OUT/checkpoints/NAME; a checkpoint there from another run (other data, weights
+     * or settings) is replaced, as the demo replaces everything else in OUT.
+     */
+    private List<Unlearner.EpochRecord> unlearn(UnlearningMethod method, QaModel model, UnlearningData data, Unlearner.Settings us) {
+        try {
+            return Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress);
+        } catch (ForeignCheckpointException e) {
+            log.accept(String.format("%s: %s holds the checkpoint of another run (%s); starting afresh", method.name(),
+                    e.file(), e.reason()));
+            try {
+                Files.delete(e.file());
+            } catch (IOException io) {
+                throw new UncheckedIOException("cannot remove " + e.file(), io);
+            }
+            return Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress);
+        }
     }
 
     /** The over-unlearning reference on the fine-tuned model, when the settings name a text. */

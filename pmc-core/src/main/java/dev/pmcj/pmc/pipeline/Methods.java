@@ -46,6 +46,7 @@ public final class Methods {
                                                      long seed, Path checkpoints) {
         return name.equals("pmc")
                 ? Unlearner.Settings.of(pmc, seed, checkpoints)
-                : new Unlearner.Settings(baselineEpochs, pmc.forgetBatch(), 1, baselineLr, pmc.weightDecay(), seed, checkpoints);
+                : new Unlearner.Settings(baselineEpochs, pmc.forgetBatch(), 1, baselineLr, pmc.weightDecay(), seed,
+                        "retain weight " + pmc.lambda(), checkpoints);
     }
 }

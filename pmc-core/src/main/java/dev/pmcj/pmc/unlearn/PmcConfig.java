@@ -46,6 +46,15 @@ public record PmcConfig(float lambda, float temperature, float topP, int samples
         return new PmcConfig(2f, 1.0f, 0.95f, 5, 15, 10, 1, 160, 1e-3f, 0.01f, new Selection.Argmin(), 0);
     }
 
+    /**
+     * What PMC's loss depends on besides the trainer's settings, as text: a checkpoint resumes only under the
+     * same (the epoch count may differ, so that a finished run can be extended).
+     */
+    public String objective() {
+        return "lambda " + lambda + ", temperature " + temperature + ", top-p " + topP + ", samples " + samples
+                + ", max length " + maxTotalLength + ", " + selection + ", min words " + minWords;
+    }
+
     public PmcConfig withEpochs(int epochs) {
         return new PmcConfig(lambda, temperature, topP, samples, epochs, forgetBatch, gradAccum, maxTotalLength, lr,
                 weightDecay, selection, minWords);

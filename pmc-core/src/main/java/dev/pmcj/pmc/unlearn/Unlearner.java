@@ -12,10 +12,16 @@ import dev.pmcj.transformer.train.TrainingCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +36,16 @@ import java.util.SplittableRandom;
  */
 public final class Unlearner {
 
+    /**
+     * @param objective     the method's own settings as text (PMC's config, a baseline's retain weight): part of
+     *                      what a checkpoint must match to be resumed
+     * @param checkpointDir where each epoch's checkpoint goes and a run resumes from; null for none
+     */
     public record Settings(int epochs, int forgetBatch, int gradAccum, float lr, float weightDecay, long seed,
-                           Path checkpointDir) {
+                           String objective, Path checkpointDir) {
         public static Settings of(PmcConfig c, long seed, Path checkpointDir) {
-            return new Settings(c.epochs(), c.forgetBatch(), c.gradAccum(), c.lr(), c.weightDecay(), seed, checkpointDir);
+            return new Settings(c.epochs(), c.forgetBatch(), c.gradAccum(), c.lr(), c.weightDecay(), seed, c.objective(),
+                    checkpointDir);
         }
     }
 
@@ -69,7 +81,8 @@ public final class Unlearner {
                 new Schedule.WarmupLinear(s.lr(), optimizerStepsPerEpoch, optimizerStepsPerEpoch * s.epochs()),
                 s.gradAccum(), Trainer.NO_CLIPPING);
         List<EpochRecord> history = new ArrayList<>();
-        int start = resume(method, trainer, s.checkpointDir(), history);
+        String origin = origin(method, model, retainSize, s);
+        int start = resume(method, trainer, s.checkpointDir(), origin, history);
         long total = (long) perEpoch * s.epochs();
         for (int epoch = start; epoch < s.epochs(); epoch++) {
             SplittableRandom rng = new SplittableRandom(s.seed() * 7919L + epoch);
@@ -87,7 +100,7 @@ public final class Unlearner {
             }
             flushPending(trainer, method, perEpoch, s);
             history.add(new EpochRecord(epoch + 1, lossSum / perEpoch, probe.measure(epoch + 1)));
-            if (s.checkpointDir() != null) save(method, trainer, s.checkpointDir(), epoch + 1, history);
+            if (s.checkpointDir() != null) save(method, trainer, s.checkpointDir(), origin, epoch + 1, history);
         }
         return history;
     }
@@ -100,9 +113,41 @@ public final class Unlearner {
         }
     }
 
-    private static void save(UnlearningMethod method, Trainer trainer, Path dir, int epochsDone, List<EpochRecord> history) {
+    /**
+     * What the run starts from, as SHA-256 hex: the method, its settings and the trainer's, the sizes of the
+     * forget and retain sets, and the starting weights. Only a run of the same origin resumes a checkpoint;
+     * one that a shorter demo left in the folder once continued silently on the wrong model. The epoch count
+     * is left out, so that a finished run can be extended.
+     */
+    static String origin(UnlearningMethod method, Decoder model, int retainSize, Settings s) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+        String run = String.join(" ", method.name(), "forget", String.valueOf(method.forgetSize()), "retain",
+                String.valueOf(retainSize), "batch", String.valueOf(s.forgetBatch()),
+                "accumulation", String.valueOf(s.gradAccum()), "lr", Float.toHexString(s.lr()), "decay",
+                Float.toHexString(s.weightDecay()), "seed", String.valueOf(s.seed()), s.objective());
+        sha.update(run.getBytes(StandardCharsets.UTF_8));
+        float[] weights = model.parameters().params().toHost();
+        ByteBuffer bytes = ByteBuffer.allocate(4 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < weights.length; from += 1 << 16) {
+            int n = Math.min(1 << 16, weights.length - from);
+            bytes.clear();
+            bytes.asFloatBuffer().put(weights, from, n);
+            bytes.limit(4 * n);
+            sha.update(bytes);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void save(UnlearningMethod method, Trainer trainer, Path dir, String origin, int epochsDone,
+                             List<EpochRecord> history) {
         ObjectNode extra = JSON.createObjectNode();
         extra.put("method", method.name());
+        extra.put("origin", origin);
         extra.put("epochsDone", epochsDone);
         extra.set("history", JSON.valueToTree(history));
         try {
@@ -113,16 +158,21 @@ public final class Unlearner {
         }
     }
 
-    /** Loads the last checkpoint in {@code dir}, if any; returns the number of epochs already done. */
-    private static int resume(UnlearningMethod method, Trainer trainer, Path dir, List<EpochRecord> history) {
-        if (dir == null || !Files.exists(dir.resolve(TrainingCheckpoint.FILE))) return 0;
+    /**
+     * Loads the last checkpoint in {@code dir}, if any; returns the number of epochs already done. A checkpoint
+     * of another origin is refused before anything is restored.
+     */
+    private static int resume(UnlearningMethod method, Trainer trainer, Path dir, String origin, List<EpochRecord> history) {
+        Path file = dir == null ? null : dir.resolve(TrainingCheckpoint.FILE);
+        if (file == null || !Files.exists(file)) return 0;
         try {
-            TrainingCheckpoint.Restored restored = TrainingCheckpoint.load(dir, trainer);
-            JsonNode extra = JSON.readTree(restored.extraJson());
-            if (!method.name().equals(extra.path("method").asText())) {
-                throw new IllegalArgumentException("checkpoint in " + dir + " belongs to method '" + extra.path("method").asText()
-                        + "', not '" + method.name() + "'");
+            JsonNode extra = JSON.readTree(TrainingCheckpoint.extraJson(dir));
+            String writer = extra.path("method").asText();
+            if (!method.name().equals(writer)) throw new ForeignCheckpointException(file, "method '" + writer + "'");
+            if (!origin.equals(extra.path("origin").asText())) {
+                throw new ForeignCheckpointException(file, "other starting weights, data sizes or settings");
             }
+            TrainingCheckpoint.load(dir, trainer);
             method.restoreState(JSON.writeValueAsString(extra.get("state")));
             for (JsonNode e : extra.get("history")) {
                 history.add(new EpochRecord(e.get("epoch").asInt(), e.get("meanLoss").asDouble(),

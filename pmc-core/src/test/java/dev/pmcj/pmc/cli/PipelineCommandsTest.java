@@ -103,6 +103,11 @@ class PipelineCommandsTest {
         assertTrue(Files.isRegularFile(resumed.resolve("checkpoints").resolve(TrainingCheckpoint.FILE)), "checkpoint written");
         assertArrayEquals(Files.readAllBytes(straight.resolve("model").resolve("model.safetensors")),
                 Files.readAllBytes(resumed.resolve("model").resolve("model.safetensors")), "same weights");
+
+        Result other = pmc(args("unlearn", "--model", model, "--method", "pmc", "--epochs", "2", "--forget-batch", "2",
+                "--lr", "1e-4", "--out", resumed.toString()));
+        assertEquals(2, other.status(), "another learning rate does not resume this checkpoint");
+        assertTrue(other.err().contains("checkpoint of another run") && !other.err().contains("\tat "), other.err());
     }
 
     @Test

@@ -75,19 +75,13 @@ public final class TrainingCheckpoint {
         Path file = dir.resolve(FILE);
         ParameterStore store = trainer.model().parameters();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer head = readFully(ch, MAGIC.length + 4, file);
-            byte[] magic = new byte[MAGIC.length];
-            head.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) throw new CheckpointFormatException(file + ": not a PMC-J training checkpoint (bad magic)");
-            int jsonLength = head.getInt();
+            Header h = readHeader(ch, file);
             long floats = store.size();
-            long expected = MAGIC.length + 4L + jsonLength + 3 * 4 * floats;
-            if (jsonLength <= 0 || ch.size() != expected) {
+            long expected = ch.position() + 3 * 4 * floats;
+            if (ch.size() != expected) {
                 throw new CheckpointFormatException(file + ": size " + ch.size() + " bytes, expected " + expected
-                        + " for a header of " + jsonLength + " bytes and " + floats + " parameters");
+                        + " for its header and " + floats + " parameters");
             }
-            Header h = JSON.readValue(readFully(ch, jsonLength, file).array(), Header.class);
-            check(file, h.version() == VERSION, "version " + h.version() + ", expected " + VERSION);
             check(file, h.config().equals(trainer.model().config()), "model config " + h.config()
                     + " differs from the trainer's " + trainer.model().config());
             check(file, h.optimizer().equals(optimizerKind(trainer)), "optimizer " + h.optimizer()
@@ -101,6 +95,30 @@ public final class TrainingCheckpoint {
             trainer.optimizer().setSteps(h.optimizerSteps());
             return new Restored(h.optimizerSteps(), h.rngState(), h.extraJson());
         }
+    }
+
+    /** The caller's extra JSON of the checkpoint in {@code dir}, from its header alone: nothing is restored. */
+    public static String extraJson(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeader(ch, file).extraJson();
+        }
+    }
+
+    /** Magic, length and JSON header; leaves {@code ch} at the first parameter. */
+    private static Header readHeader(FileChannel ch, Path file) throws IOException {
+        ByteBuffer head = readFully(ch, MAGIC.length + 4, file);
+        byte[] magic = new byte[MAGIC.length];
+        head.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) throw new CheckpointFormatException(file + ": not a PMC-J training checkpoint (bad magic)");
+        int jsonLength = head.getInt();
+        if (jsonLength <= 0 || jsonLength > ch.size() - ch.position()) {
+            throw new CheckpointFormatException(file + ": header length " + jsonLength + " bytes, but "
+                    + (ch.size() - ch.position()) + " bytes follow it");
+        }
+        Header h = JSON.readValue(readFully(ch, jsonLength, file).array(), Header.class);
+        check(file, h.version() == VERSION, "version " + h.version() + ", expected " + VERSION);
+        return h;
     }
 
     private static String optimizerKind(Trainer trainer) {
