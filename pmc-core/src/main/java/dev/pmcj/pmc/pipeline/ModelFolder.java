@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,11 +29,18 @@ import java.util.stream.Stream;
  */
 public final class ModelFolder {
     public static final String TOKENIZER_FILE = "tokenizer.json";
+    /** What the model was trained from, as a fingerprint; a rerun reuses the folder only if it matches. */
+    public static final String ORIGIN_FILE = "pmcj-origin.txt";
 
     private ModelFolder() {
     }
 
     public static void save(QaModel model, Path dir) throws IOException {
+        save(model, dir, null);
+    }
+
+    /** Saves with the {@link dev.pmcj.pmc.model.Fingerprint} of what the model was trained from (null: none). */
+    public static void save(QaModel model, Path dir, String origin) throws IOException {
         if (!(model.tokenizer() instanceof ByteLevelBpeTokenizer bpe)) {
             throw new IllegalArgumentException("model folder " + dir + ": only byte-level BPE tokenizers can be saved, not "
                     + model.tokenizer().getClass().getSimpleName());
@@ -44,6 +52,7 @@ public final class ModelFolder {
         try {
             Checkpoints.save(new SafetensorsFormat(), staging, model.decoder().config(), model.decoder().parameters());
             bpe.save(staging.resolve(TOKENIZER_FILE));
+            if (origin != null) Files.writeString(staging.resolve(ORIGIN_FILE), origin + "\n");
             if (Files.exists(target)) {
                 Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
                 Files.move(target, old.resolve("model"), StandardCopyOption.ATOMIC_MOVE);
@@ -74,6 +83,12 @@ public final class ModelFolder {
             Checkpoints.copyInto(checkpoint, decoder.parameters());
             return new QaModel(decoder, tokenizer);
         }
+    }
+
+    /** The fingerprint saved with the folder's model, or empty where it has none. */
+    public static Optional<String> origin(Path dir) throws IOException {
+        Path file = dir.resolve(ORIGIN_FILE);
+        return Files.isRegularFile(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
     }
 
     private static void deleteTree(Path dir) throws IOException {

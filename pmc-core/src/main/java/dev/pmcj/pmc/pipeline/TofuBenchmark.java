@@ -1,5 +1,6 @@
 package dev.pmcj.pmc.pipeline;
 
+import dev.pmcj.pmc.data.QaItem;
 import dev.pmcj.pmc.data.UnlearningData;
 import dev.pmcj.pmc.eval.EvalSettings;
 import dev.pmcj.pmc.eval.ModelEvaluation;
@@ -7,6 +8,7 @@ import dev.pmcj.pmc.eval.ModelEvaluator;
 import dev.pmcj.pmc.eval.OverUnlearning;
 import dev.pmcj.pmc.eval.TofuEvaluation;
 import dev.pmcj.pmc.eval.TofuEvaluator;
+import dev.pmcj.pmc.model.Fingerprint;
 import dev.pmcj.pmc.model.QaModel;
 import dev.pmcj.pmc.unlearn.PmcConfig;
 import dev.pmcj.pmc.unlearn.Unlearner;
@@ -73,8 +75,10 @@ public final class TofuBenchmark {
     /** Runs everything; {@code partial} receives the result so far after each model is evaluated. */
     public Result run(UnlearningData data, Consumer<Result> partial) throws IOException {
         Result r = new Result(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
-        QaModel finetuned = trained(r, "finetuned", data, null);
-        QaModel retain = trained(r, "retain", data, finetuned.tokenizer());
+        // The vocabulary is learnt with the fine-tuned model, from its items and the refusals; the retain model reuses it.
+        String finetunedOrigin = origin("finetuned", data.fineTune(), String.join("\n", data.refusals()));
+        QaModel finetuned = trained(r, "finetuned", data, null, finetunedOrigin);
+        QaModel retain = trained(r, "retain", data, finetuned.tokenizer(), origin("retain", data.retain(), finetunedOrigin));
 
         long t = System.nanoTime();
         Optional<OverUnlearning> wikitext = OverUnlearning.ifAsked(settings.eval(), finetuned, data.forget());
@@ -116,11 +120,17 @@ public final class TofuBenchmark {
 
     /**
      * The model fine-tuned from scratch on everything ({@code finetuned}, which also trains the vocabulary)
-     * or on the retain set only ({@code retain}, over the given vocabulary); loaded instead when saved before.
+     * or on the retain set only ({@code retain}, over the given vocabulary); loaded instead when saved before
+     * from the same origin. A saved model of another origin (other data, architecture or fine-tuning
+     * settings) is refused: reusing it would report another run's model under this run's settings.
      */
-    private QaModel trained(Result r, String name, UnlearningData data, Tokenizer tokenizer) throws IOException {
+    private QaModel trained(Result r, String name, UnlearningData data, Tokenizer tokenizer, String origin) throws IOException {
         Path dir = out.resolve("models").resolve(name);
         if (Files.isDirectory(dir)) {
+            if (!ModelFolder.origin(dir).equals(Optional.of(origin))) {
+                throw new IllegalArgumentException(dir + " holds a model fine-tuned from other data or settings than this run's;"
+                        + " remove it to fine-tune afresh, or choose another output folder");
+            }
             log.accept(name + ": reusing the model saved in " + dir);
             r.fineTuneLosses().put(name, List.of());
             return ModelFolder.load(dir, backend);
@@ -129,12 +139,20 @@ public final class TofuBenchmark {
         Tokenizer tok = tokenizer != null ? tokenizer : Vocabulary.train(data, settings.arch().vocab());
         Training.FineTuned ft = Training.fromScratch(name.equals("retain") ? data.retain() : data.fineTune(), tok,
                 settings.arch(), settings.fineTune(), backend, progress);
-        ModelFolder.save(ft.model(), dir);
+        ModelFolder.save(ft.model(), dir, origin);
         r.fineTuneLosses().put(name, ft.losses());
         r.seconds().put("fine_tune_" + name, RunReport.secondsSince(t));
         log.accept(String.format("%s: fine-tuned %d parameters (vocabulary %d), final loss %.3f", name,
                 ft.model().decoder().parameters().size(), tok.vocabSize(), ft.losses().getLast()));
         return ft.model();
+    }
+
+    /** The fingerprint of a model fine-tuned on {@code items} with this run's settings; {@code vocabulary}: where else its vocabulary came from. */
+    private String origin(String name, List<QaItem> items, String vocabulary) {
+        Fingerprint f = new Fingerprint().text(name).text(settings.arch().toString()).text(settings.fineTune().toString())
+                .text(vocabulary);
+        for (QaItem item : items) f.text(item.toString());
+        return f.hex();
     }
 
     private void done(Result r, String stage, long start, Consumer<Result> partial) {

@@ -6,22 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmcj.autograd.optim.AdamW;
 import dev.pmcj.autograd.optim.Schedule;
+import dev.pmcj.pmc.model.Fingerprint;
 import dev.pmcj.transformer.model.Decoder;
 import dev.pmcj.transformer.train.Trainer;
 import dev.pmcj.transformer.train.TrainingCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,27 +115,11 @@ public final class Unlearner {
      * is left out, so that a finished run can be extended.
      */
     static String origin(UnlearningMethod method, Decoder model, int retainSize, Settings s) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-        String run = String.join(" ", method.name(), "forget", String.valueOf(method.forgetSize()), "retain",
-                String.valueOf(retainSize), "batch", String.valueOf(s.forgetBatch()),
-                "accumulation", String.valueOf(s.gradAccum()), "lr", Float.toHexString(s.lr()), "decay",
-                Float.toHexString(s.weightDecay()), "seed", String.valueOf(s.seed()), s.objective());
-        sha.update(run.getBytes(StandardCharsets.UTF_8));
-        float[] weights = model.parameters().params().toHost();
-        ByteBuffer bytes = ByteBuffer.allocate(4 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < weights.length; from += 1 << 16) {
-            int n = Math.min(1 << 16, weights.length - from);
-            bytes.clear();
-            bytes.asFloatBuffer().put(weights, from, n);
-            bytes.limit(4 * n);
-            sha.update(bytes);
-        }
-        return HexFormat.of().formatHex(sha.digest());
+        return new Fingerprint().text(String.join(" ", method.name(), "forget", String.valueOf(method.forgetSize()),
+                        "retain", String.valueOf(retainSize), "batch", String.valueOf(s.forgetBatch()), "accumulation",
+                        String.valueOf(s.gradAccum()), "lr", Float.toHexString(s.lr()), "decay",
+                        Float.toHexString(s.weightDecay()), "seed", String.valueOf(s.seed())))
+                .text(s.objective()).weights(model).hex();
     }
 
     private static void save(UnlearningMethod method, Trainer trainer, Path dir, String origin, int epochsDone,

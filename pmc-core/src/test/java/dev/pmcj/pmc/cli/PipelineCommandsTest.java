@@ -176,6 +176,18 @@ class PipelineCommandsTest {
             assertTrue(Files.isRegularFile(out.resolve("models").resolve(name).resolve("model.safetensors")), name);
         }
         assertTrue(Files.readString(out.resolve("report.html")).contains("Answers of finetuned and pmc"));
+
+        List<String> again = args("tofu", "--out", out.toString(), "--vocab", "300", "--layers", "1", "--dim", "16", "--heads", "2",
+                "--context", "96", "--epochs", "2", "--pmc-epochs", "1", "--methods", "pmc");
+        Result reused = pmc(again);
+        assertEquals(0, reused.status(), reused.err());
+        assertTrue(reused.err().contains("finetuned: reusing") && reused.err().contains("retain: reusing"), reused.err());
+        assertEquals(m.get("pmc").get("unlearn_quality"), models(out).get("pmc").get("unlearn_quality"), "the same models");
+        List<String> otherEpochs = new ArrayList<>(again);
+        otherEpochs.set(otherEpochs.indexOf("--epochs") + 1, "3");
+        Result refused = pmc(otherEpochs);
+        assertEquals(2, refused.status(), "a saved model of other fine-tuning settings is not reused");
+        assertTrue(refused.err().contains("fine-tuned from other data or settings"), refused.err());
     }
 
     @Test
