@@ -24,7 +24,7 @@ import java.util.Random;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "wgrad-demo", "attention", "decode-attention", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -98,6 +98,24 @@ public final class AbWorkload {
                 int[] pos = new int[32];
                 for (int i = 0; i < pos.length; i++) pos[i] = 8 * i + i % 2; // odd and even key counts
                 for (int i = 0; i < 20; i++) WORK.add(() -> cpu.attention(q, k, v, pos, out, lse));
+            }
+            case "decode-attention-demo" -> { // pmc demo's sampling: 32 streams, 4 heads of 32, keys 1 to 94 (every tail length)
+                Tensor q = random(cpu, rnd, Shape.of(32, 1, 4, 32)), out = cpu.allocate(Shape.of(32, 1, 4, 32));
+                Tensor k = random(cpu, rnd, Shape.of(32, 96, 4, 32)), v = random(cpu, rnd, Shape.of(32, 96, 4, 32));
+                Tensor lse = cpu.allocate(Shape.of(32, 4, 1));
+                int[] pos = new int[32];
+                for (int i = 0; i < pos.length; i++) pos[i] = 3 * i;
+                for (int i = 0; i < 100; i++) WORK.add(() -> cpu.attention(q, k, v, pos, out, lse));
+            }
+            case "cross-entropy" -> { // the GPT-2 step's loss over its 256 rows and 50,257 logits, forward and backward
+                Tensor logits = random(cpu, rnd, Shape.of(256, 50257)), dlogits = cpu.allocate(Shape.of(256, 50257));
+                Tensor losses = cpu.allocate(Shape.of(256)), dlosses = cpu.fromHost(new float[256], Shape.of(256));
+                int[] targets = new int[256];
+                for (int i = 0; i < targets.length; i++) targets[i] = rnd.nextInt(50257);
+                WORK.add(() -> {
+                    cpu.crossEntropy(logits, targets, 0f, losses);
+                    cpu.crossEntropyBackward(logits, targets, 0f, dlosses, dlogits);
+                });
             }
             case "train" -> WORK.add(new TrainingStep(cpu, TrainingStep.small(), 8, 128, 1)::run);
             case "train-demo" -> WORK.add(new TrainingStep(cpu, ModelConfig.gpt2(2, 128, 4, 1024, 96), 8, 96, 1)::run);

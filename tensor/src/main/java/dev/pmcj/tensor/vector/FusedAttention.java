@@ -112,7 +112,7 @@ final class FusedAttention {
                     float max = oneVector
                             ? scores8(qs, qi, scale, ks, kBase, ks1, pos + 1, sc)
                             : scores(qs, qi, scale, ks, kBase, ks1, d, pos + 1, sc);
-                    float sum = VectorMath.expShifted(sc, 0, max, sc, 0, pos + 1), inv = 1f / sum;
+                    float sum = VectorMath.expShifted(sc, 0, 1f, max, sc, 0, pos + 1), inv = 1f / sum;
                     if (oneVector) weighted8(sc, inv, vs, vBase, vs1, pos + 1, os, oi);
                     else weighted(sc, inv, vs, vBase, vs1, d, pos + 1, os, oi);
                     ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);

@@ -472,7 +472,7 @@ public final class VectorBackend implements Backend {
         float[] xs = Checks.host("softmax", "x", x), o = Checks.host("softmax", "out", out);
         int n = x.shape().last();
         forRows(x, (xo, oo) -> {
-            float sum = VectorMath.expShifted(xs, xo, VectorMath.max(xs, xo, n), o, oo, n);
+            float sum = VectorMath.expShifted(xs, xo, 1f, VectorMath.max(xs, xo, n), o, oo, n);
             VectorMath.scale(1f / sum, o, oo, n);
         }, x.offset(), out.offset());
     }
@@ -521,7 +521,7 @@ public final class VectorBackend implements Backend {
             int gi = go + (yo - yo0);
             float sum = VectorMath.sum(g, gi, n);
             float[] e = VectorMath.scratch(n);
-            VectorMath.expShifted(ys, yo, 0f, e, 0, n);
+            VectorMath.expShifted(ys, yo, 1f, 0f, e, 0, n);
             int i = 0;
             for (int end = n - L; i <= end; i += L) {
                 FloatVector.fromArray(S, e, i).fma(FloatVector.broadcast(S, -sum), FloatVector.fromArray(S, g, gi + i))
@@ -823,7 +823,7 @@ public final class VectorBackend implements Backend {
             int xo = xo0 + r * v, dxo = do0 + r * v;
             float lse = logSumExp(x, xo, v), g = dl[dlo + r];
             float[] p = VectorMath.scratch(v); // the probabilities: exp in a call that takes arrays (see LaneMath)
-            VectorMath.expShifted(x, xo, lse, p, 0, v);
+            VectorMath.expShifted(x, xo, 1f, lse, p, 0, v);
             int i = 0;
             for (int end = v - L; i <= end; i += L) {
                 FloatVector.fromArray(S, p, i).sub(uniform).fma(FloatVector.broadcast(S, g), FloatVector.fromArray(S, d, dxo + i))

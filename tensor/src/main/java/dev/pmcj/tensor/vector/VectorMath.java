@@ -70,45 +70,41 @@ final class VectorMath {
     }
 
     /**
-     * {@code out[i] = exp(x[i] - shift)}, returning their sum, for a shift that no x exceeds by more
-     * than 88 (softmax's max or log-sum-exp), where {@link LaneMath#expNonPositive} has exp's bits.
-     * The sum is a second pass over out, a call that takes arrays: where C2 stops inlining after the
-     * exponentials, no vector is boxed.
+     * {@code out[i] = exp(scale x[i] - shift)}, returning their sum, for a shift that no scaled x exceeds
+     * by more than 88 (softmax's max or log-sum-exp), where {@link LaneMath#expNonPositive} has exp's
+     * bits; out may be x. The last partial vector is this method again on a one-vector pad (its other
+     * lanes computed and dropped): attention rows of 1 to 128 keys left up to L - 1 scalar
+     * {@code Math.exp} calls each, more time than their vectors took, and masks on every vector cost a
+     * row of 50,257 logits 8%. Only arrays cross calls, and exp is called from one loop: a vector handed
+     * to a call that C2 does not inline is boxed (a masked tail in a method of its own: 0.9 MB a
+     * training step; the loop one call deeper: 4.5 MB).
      */
-    static float expShifted(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        int i = 0;
-        for (int end = n - L; i <= end; i += L) {
-            LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(out, oo + i);
+    static float expShifted(float[] x, int xo, float scale, float shift, float[] out, int oo, int n) {
+        int full = n - n % L;
+        for (int i = 0; i < full; i += L) {
+            LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift)).intoArray(out, oo + i);
         }
-        for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i] - shift);
+        if (full < n) {
+            float[] pad = PAD.get();
+            System.arraycopy(x, xo + full, pad, 0, n - full);
+            expShifted(pad, 0, scale, shift, pad, 0, L);
+            System.arraycopy(pad, 0, out, oo + full, n - full);
+        }
         return sum(out, oo, n);
     }
+
+    /** This thread's one-vector pad for {@link #expShifted}'s last partial vector. */
+    private static final ThreadLocal<float[]> PAD = ThreadLocal.withInitial(() -> new float[L]);
 
     /**
      * One attention row's softmax in place over its {@code n} visible keys ({@code n > 0}): {@code x[i]
      * = exp(scale x[i] - max) / sum}, max and sum over the scaled row; returns the row's log-sum-exp.
-     * The exponentials take their last partial vector masked: rows of 1 to 128 keys left up to L - 1
-     * scalar {@code Math.exp} calls each, more time than their vectors took. One small loop a method,
-     * as {@link #expShifted} is: a method with several loops around exp's call got it compiled apart,
-     * and then every vector passed to it was boxed (1.9 MB a training step).
      */
     static float softmaxScaled(float[] x, int xo, float scale, int n) {
         float max = max(x, xo, n) * scale; // scaling by a positive number keeps the order
-        float sum = expScaledShifted(x, xo, scale, max, n);
+        float sum = expShifted(x, xo, scale, max, x, xo, n);
         scale(1f / sum, x, xo, n);
         return max + (float) Math.log(sum);
-    }
-
-    /** {@code x[i] = exp(scale x[i] - shift)} in place, returning their sum; the last partial vector masked. */
-    private static float expScaledShifted(float[] x, int xo, float scale, float shift, int n) {
-        FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i, m).mul(scale).sub(shift));
-            e.intoArray(x, xo + i, m);
-            sum = sum.add(e, m);
-        }
-        return LaneMath.sum(sum);
     }
 
     /**
@@ -129,37 +125,45 @@ final class VectorMath {
      * Columns {@code [lo, hi)} of {@code x}'s {@code rows} rows summed into {@code o} (added to it, or
      * starting from row 0), four vectors of columns at a time in registers (then one), row after row: each
      * column's sum runs in row order, as a row-by-row axpy into {@code o} would, without loading and
-     * storing {@code o} at every row.
+     * storing {@code o} at every row. Each register loop is a method of its own, which takes arrays: with
+     * both in one method, C2 sometimes (after an on-stack replacement) kept the four sums boxed, 64 MB of
+     * garbage a small training step.
      */
     static void columnSums(float[] x, int xo, int period, int rows, float[] o, int oo, int lo, int hi, boolean accumulate) {
-        // Each sum starts from o's value, or from row 0 of x.
-        float[] start = accumulate ? o : x;
-        int so = accumulate ? oo : xo, from = accumulate ? 0 : 1, j = lo;
-        for (; j + 4 * L <= hi; j += 4 * L) {
-            FloatVector s0 = FloatVector.fromArray(S, start, so + j), s1 = FloatVector.fromArray(S, start, so + j + L);
-            FloatVector s2 = FloatVector.fromArray(S, start, so + j + 2 * L), s3 = FloatVector.fromArray(S, start, so + j + 3 * L);
-            for (int r = from; r < rows; r++) {
-                int xi = xo + r * period + j;
-                s0 = s0.add(FloatVector.fromArray(S, x, xi));
-                s1 = s1.add(FloatVector.fromArray(S, x, xi + L));
-                s2 = s2.add(FloatVector.fromArray(S, x, xi + 2 * L));
-                s3 = s3.add(FloatVector.fromArray(S, x, xi + 3 * L));
-            }
-            s0.intoArray(o, oo + j);
-            s1.intoArray(o, oo + j + L);
-            s2.intoArray(o, oo + j + 2 * L);
-            s3.intoArray(o, oo + j + 3 * L);
-        }
-        for (; j + L <= hi; j += L) {
-            FloatVector s0 = FloatVector.fromArray(S, start, so + j);
-            for (int r = from; r < rows; r++) s0 = s0.add(FloatVector.fromArray(S, x, xo + r * period + j));
-            s0.intoArray(o, oo + j);
-        }
+        int j = lo;
+        for (; j + 4 * L <= hi; j += 4 * L) columnSums4(x, xo + j, period, rows, o, oo + j, accumulate);
+        for (; j + L <= hi; j += L) columnSums1(x, xo + j, period, rows, o, oo + j, accumulate);
         for (; j < hi; j++) {
-            float sum = start[so + j];
-            for (int r = from; r < rows; r++) sum += x[xo + r * period + j];
+            float sum = accumulate ? o[oo + j] : x[xo + j];
+            for (int r = accumulate ? 0 : 1; r < rows; r++) sum += x[xo + r * period + j];
             o[oo + j] = sum;
         }
+    }
+
+    /** {@link #columnSums} of the 4 L columns at {@code xo}, into {@code o} at {@code oo}. */
+    private static void columnSums4(float[] x, int xo, int period, int rows, float[] o, int oo, boolean accumulate) {
+        float[] start = accumulate ? o : x; // each sum starts from o's value, or from row 0 of x
+        int so = accumulate ? oo : xo;
+        FloatVector s0 = FloatVector.fromArray(S, start, so), s1 = FloatVector.fromArray(S, start, so + L);
+        FloatVector s2 = FloatVector.fromArray(S, start, so + 2 * L), s3 = FloatVector.fromArray(S, start, so + 3 * L);
+        for (int r = accumulate ? 0 : 1; r < rows; r++) {
+            int xi = xo + r * period;
+            s0 = s0.add(FloatVector.fromArray(S, x, xi));
+            s1 = s1.add(FloatVector.fromArray(S, x, xi + L));
+            s2 = s2.add(FloatVector.fromArray(S, x, xi + 2 * L));
+            s3 = s3.add(FloatVector.fromArray(S, x, xi + 3 * L));
+        }
+        s0.intoArray(o, oo);
+        s1.intoArray(o, oo + L);
+        s2.intoArray(o, oo + 2 * L);
+        s3.intoArray(o, oo + 3 * L);
+    }
+
+    /** {@link #columnSums} of the L columns at {@code xo}, into {@code o} at {@code oo}. */
+    private static void columnSums1(float[] x, int xo, int period, int rows, float[] o, int oo, boolean accumulate) {
+        FloatVector s0 = FloatVector.fromArray(S, accumulate ? o : x, accumulate ? oo : xo);
+        for (int r = accumulate ? 0 : 1; r < rows; r++) s0 = s0.add(FloatVector.fromArray(S, x, xo + r * period));
+        s0.intoArray(o, oo);
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
@@ -173,6 +177,6 @@ final class VectorMath {
 
     /** {@code sum(exp(x[i] - shift))}: {@link #expShifted} into the scratch row. */
     static float sumExpShifted(float[] x, int xo, float shift, int n) {
-        return expShifted(x, xo, shift, scratch(n), 0, n);
+        return expShifted(x, xo, 1f, shift, scratch(n), 0, n);
     }
 }
