@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The whole job on built-in data: generate authors, train a BPE vocabulary, fine-tune a small decoder on
@@ -99,8 +100,10 @@ public final class Demo {
      * or settings) is replaced, as the demo replaces everything else in OUT.
      */
     private List<Unlearner.EpochRecord> unlearn(UnlearningMethod method, QaModel model, UnlearningData data, Unlearner.Settings us) {
+        Supplier<List<Unlearner.EpochRecord>> run = () -> Training.unlearn(method, model, data, us,
+                settings.eval().maxTotalLength(), progress);
         try {
-            return Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress);
+            return run.get();
         } catch (ForeignCheckpointException e) {
             log.accept(String.format("%s: %s holds the checkpoint of another run (%s); starting afresh", method.name(),
                     e.file(), e.reason()));
@@ -109,7 +112,7 @@ public final class Demo {
             } catch (IOException io) {
                 throw new UncheckedIOException("cannot remove " + e.file(), io);
             }
-            return Training.unlearn(method, model, data, us, settings.eval().maxTotalLength(), progress);
+            return run.get();
         }
     }
 

@@ -21,7 +21,7 @@ public final class ForeignCheckpointException extends IllegalArgumentException {
         return file;
     }
 
-    /** What differs from this run, e.g. "another method, 'ga'". */
+    /** What differs from this run, e.g. "method 'ga'". */
     public String reason() {
         return reason;
     }
