@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -99,6 +101,14 @@ class TrainerTest {
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 4));
         var truncated = assertThrows(IOException.class, () -> TrainingCheckpoint.load(dir, trainer(fresh())));
         assertTrue(truncated.getMessage().contains("size"), truncated.getMessage());
+
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, Integer.MAX_VALUE); // a header length past the file's end
+        Files.write(file, bytes);
+        for (var read : List.<org.junit.jupiter.api.function.Executable>of(() -> TrainingCheckpoint.load(dir, trainer(fresh())),
+                () -> TrainingCheckpoint.extraJson(dir))) {
+            var lying = assertThrows(TrainingCheckpoint.CheckpointFormatException.class, read);
+            assertTrue(lying.getMessage().contains("header length " + Integer.MAX_VALUE), lying.getMessage());
+        }
     }
 
     @Test
