@@ -554,18 +554,24 @@ public abstract class BackendConformance {
 
     @Property(tries = 30)
     void adamWAndSgd(@ForAll @IntRange(min = 1, max = 100_000) int n, @ForAll @IntRange(min = 1, max = 1000) int step,
-                     @ForAll long seed) {
+                     @ForAll boolean zeroGrad, @ForAll long seed) {
         Random rnd = new Random(seed);
         Twin p = random(rnd, n), g = random(rnd, n), m = uniform(rnd, -0.1, 0.1, n), v = uniform(rnd, 0, 0.01, n);
-        AdamWParams hp = new AdamWParams(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, step);
-        both(r -> (r ? reference : candidate()).adamW(pick(p, r), pick(g, r), pick(m, r), pick(v, r), hp));
-        assertClose("adamW m", m, 1e-7, 1e-5);
-        assertClose("adamW v", v, 1e-9, 1e-5);
-        assertClose("adamW param", p, 1e-6, 1e-5);
         Twin vel = random(rnd, n);
         both(r -> (r ? reference : candidate()).sgd(pick(p, r), pick(g, r), pick(vel, r), 0.01f, 0.9f, 0.01f));
         assertClose("sgd velocity", vel, 1e-6, 1e-6);
         assertClose("sgd param", p, 1e-6, 1e-6);
+        AdamWParams hp = new AdamWParams(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, step, zeroGrad);
+        both(r -> (r ? reference : candidate()).adamW(pick(p, r), pick(g, r), pick(m, r), pick(v, r), hp));
+        assertClose("adamW m", m, 1e-7, 1e-5);
+        assertClose("adamW v", v, 1e-9, 1e-5);
+        assertClose("adamW param", p, 1e-6, 1e-5);
+        float[] left = g.c.toHost(), reference = g.r.toHost(); // zeroed by both, or untouched by both
+        for (int i = 0; i < n; i++) {
+            if (left[i] != reference[i] || zeroGrad && left[i] != 0) {
+                throw new AssertionError("adamW grad[" + i + "] = " + left[i] + ", expected " + (zeroGrad ? 0 : reference[i]));
+            }
+        }
     }
 
     // ---- validation --------------------------------------------------------------------------------

@@ -22,6 +22,6 @@ public final class AdamW extends Optimizer {
     @Override
     void update(ParameterStore store, float lr, long step) {
         store.backend().adamW(store.params(), store.grads(), store.firstMoment(), store.secondMoment(),
-                new AdamWParams(lr, beta1, beta2, eps, weightDecay, step));
+                new AdamWParams(lr, beta1, beta2, eps, weightDecay, step, true));
     }
 }

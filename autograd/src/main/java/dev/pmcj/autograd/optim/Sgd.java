@@ -14,5 +14,6 @@ public final class Sgd extends Optimizer {
     @Override
     void update(ParameterStore store, float lr, long step) {
         store.backend().sgd(store.params(), store.grads(), store.firstMoment(), lr, momentum, weightDecay);
+        store.zeroGrad();
     }
 }

@@ -9,8 +9,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.FloatRange;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +92,17 @@ class OptimizerTest {
         }
         float[] p = s.params().toHost();
         return Math.hypot(p[0], p[1]);
+    }
+
+    @Test
+    void aStepConsumesTheGradients() {
+        for (Optimizer opt : List.of(AdamW.withWeightDecay(0.1f), new Sgd(0.9f, 0f))) {
+            ParameterStore s = store(new float[] {1f, -2f, 3f});
+            be.fromHost(new float[] {0.5f, -0.25f, 2f}, s.grads());
+            opt.step(s, 0.1f);
+            assertArrayEquals(new float[3], s.grads().toHost(), opt.getClass().getSimpleName());
+            assertTrue(s.params().toHost()[0] < 1f, "the gradient was read before it was zeroed");
+        }
     }
 
     @Test

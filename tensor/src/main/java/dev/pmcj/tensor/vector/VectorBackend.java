@@ -847,11 +847,13 @@ public final class VectorBackend implements Backend {
         float decay = 1 - p.lr() * p.weightDecay(), b1 = p.beta1(), b2 = p.beta2(), eps = p.eps();
         float step1 = (float) (p.lr() / (1 - Math.pow(p.beta1(), p.step())));
         float rbc2 = (float) (1 / Math.sqrt(1 - Math.pow(p.beta2(), p.step())));
+        boolean zero = p.zeroGrad();
         // p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
         Parallel.forRange(param.size(), GRAIN, (lo, hi) -> {
             int i = lo;
             for (int end = hi - L; i <= end; i += L) {
                 FloatVector g = FloatVector.fromArray(S, gs, go + i);
+                if (zero) FloatVector.zero(S).intoArray(gs, go + i);
                 FloatVector mv = FloatVector.fromArray(S, ms, mo + i).mul(b1).add(g.mul(1 - b1));
                 FloatVector vv = FloatVector.fromArray(S, vs, vo + i).mul(b2).add(g.mul(g).mul(1 - b2));
                 mv.intoArray(ms, mo + i);
@@ -861,6 +863,7 @@ public final class VectorBackend implements Backend {
             }
             for (; i < hi; i++) {
                 float g = gs[go + i];
+                if (zero) gs[go + i] = 0;
                 float mi = ms[mo + i] * b1 + g * (1 - b1), vi = vs[vo + i] * b2 + g * g * (1 - b2);
                 ms[mo + i] = mi;
                 vs[vo + i] = vi;

@@ -1,10 +1,12 @@
-// PyTorch's AdamW in place; bc1 = 1 - beta1^t and bc2 = 1 - beta2^t come from the host (double).
-__kernel void adamw(__global float* p, int pOff, __global const float* g, int gOff, __global float* m, int mOff,
+// PyTorch's AdamW in place; bc1 = 1 - beta1^t and bc2 = 1 - beta2^t come from the host (double);
+// zeroGrad: the gradient read is zeroed in the same pass.
+__kernel void adamw(__global float* p, int pOff, __global float* g, int gOff, __global float* m, int mOff,
                     __global float* v, int vOff, float lr, float beta1, float beta2, float eps, float wd,
-                    float bc1, float bc2, int n) {
+                    float bc1, float bc2, int zeroGrad, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     float gi = g[gOff + i];
+    if (zeroGrad) g[gOff + i] = 0.0f;
     float w = p[pOff + i] * (1.0f - lr * wd);
     float mi = beta1 * m[mOff + i] + (1.0f - beta1) * gi;
     float vi = beta2 * v[vOff + i] + (1.0f - beta2) * gi * gi;

@@ -71,8 +71,7 @@ public final class Trainer {
                     throw new NonFiniteLossException("gradient norm is " + norm + " at optimizer step " + optimizer.steps());
                 }
             }
-            optimizer.step(params, schedule.lr(optimizer.steps()));
-            params.zeroGrad();
+            optimizer.step(params, schedule.lr(optimizer.steps())); // and zeroes the gradients
             pendingMicroSteps = 0;
         }
         return value;
