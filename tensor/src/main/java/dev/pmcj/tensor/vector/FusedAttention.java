@@ -264,7 +264,6 @@ final class FusedAttention {
         int o4 = slotOffset(h0, 4 % SLOTS, group), o5 = slotOffset(h0, 5 % SLOTS, group), o6 = slotOffset(h0, 6 % SLOTS, group),
                 o7 = slotOffset(h0, 7 % SLOTS, group);
         int q4 = qo + 4 % SLOTS * L, q5 = qo + 5 % SLOTS * L, q6 = qo + 6 % SLOTS * L, q7 = qo + 7 % SLOTS * L;
-        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY); // not a static constant: a loop phi with a constant object boxes every iteration
         for (int j = 0, b = base; j < n; j += SEGMENTS, b += SEGMENTS * stride) {
             int second = j + 1 < n ? b + (SEGMENTS - 1) * stride : b; // products 4-7: the step's second position with two segments
             FloatVector p0 = FloatVector.fromArray(S, sc, qo).mul(FloatVector.fromArray(S, k, b + o0));
@@ -288,6 +287,19 @@ final class FusedAttention {
             FloatVector s = c0.blend(c1, r.oddLanes()).add(c1.blend(c0, r.oddLanes()).rearrange(r.swap1()));
             if (j + SEGMENTS > n) s = s.blend(MINUS_INFINITY, SECOND_POSITION);
             s.intoArray(sc, j / SEGMENTS * L);
+        }
+        eightHeadMax(sc, m);
+    }
+
+    /**
+     * Each head's max over the score vectors in {@code sc[0, m)} (over both its lanes) to {@code sc[m ..)}. A
+     * pass of its own: kept in the scores' loop, the running max was boxed every step in one JVM of five
+     * (52 KB a generated token).
+     */
+    private static void eightHeadMax(float[] sc, int m) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY); // not a static constant: a loop phi with a constant object boxes every iteration
+        for (int j = 0; j < m; j += L) {
+            FloatVector s = FloatVector.fromArray(S, sc, j);
             max = max.blend(s, max.compare(VectorOperators.LT, s)); // two instructions; max()'s NaN and signed-zero rules take six
         }
         if (SEGMENTS == 2) max = max.max(max.rearrange(OTHER_POSITION));
