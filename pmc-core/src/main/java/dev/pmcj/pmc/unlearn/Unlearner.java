@@ -76,7 +76,8 @@ public final class Unlearner {
                 new Schedule.WarmupLinear(s.lr(), optimizerStepsPerEpoch, optimizerStepsPerEpoch * s.epochs()),
                 s.gradAccum(), Trainer.NO_CLIPPING);
         List<EpochRecord> history = new ArrayList<>();
-        String origin = origin(method, model, retainSize, s);
+        // Hashing the weights is a host copy of all of them: only a run that checkpoints needs it.
+        String origin = s.checkpointDir() == null ? null : origin(method, model, retainSize, s);
         int start = resume(method, trainer, s.checkpointDir(), origin, history);
         long total = (long) perEpoch * s.epochs();
         for (int epoch = start; epoch < s.epochs(); epoch++) {
