@@ -14,8 +14,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The workloads that {@link AbCompare} times. {@code bench/ab} compiles this file against each of the
@@ -50,6 +52,17 @@ public final class AbWorkload {
             Tensor dw = cpu.allocate(Shape.of(l.out, l.in)), db = l.bias ? cpu.allocate(Shape.of(l.out)) : null;
             for (int i = 0; i < l.times; i++) WORK.add(() -> cpu.linearWeightGradients(dy, x, dw, true, db, true));
         }
+    }
+
+    /** Decoding's attention alone: 32 streams of one query each over their own keys up to {@code position(i)}, {@code calls} calls a round. */
+    private static void decodeAttention(Backend cpu, Random rnd, int heads, int kvHeads, int headDim, int keys,
+                                        IntUnaryOperator position, int calls) {
+        Tensor q = random(cpu, rnd, Shape.of(32, 1, heads, headDim)), out = cpu.allocate(Shape.of(32, 1, heads, headDim));
+        Tensor k = random(cpu, rnd, Shape.of(32, keys, kvHeads, headDim)), v = random(cpu, rnd, Shape.of(32, keys, kvHeads, headDim));
+        Tensor lse = cpu.allocate(Shape.of(32, heads, 1));
+        int[] pos = new int[32];
+        Arrays.setAll(pos, position);
+        for (int i = 0; i < calls; i++) WORK.add(() -> cpu.attention(q, k, v, pos, out, lse));
     }
 
     public static void setup(String name, String shared) {
@@ -91,22 +104,10 @@ public final class AbWorkload {
                     cpu.attentionBackward(q, k, v, pos, out, lse, out, dq, dk, dv);
                 });
             }
-            case "decode-attention" -> { // decode32's attention alone: stories260K's heads, 32 streams at positions spread over 256
-                Tensor q = random(cpu, rnd, Shape.of(32, 1, 8, 8)), out = cpu.allocate(Shape.of(32, 1, 8, 8));
-                Tensor k = random(cpu, rnd, Shape.of(32, 256, 4, 8)), v = random(cpu, rnd, Shape.of(32, 256, 4, 8));
-                Tensor lse = cpu.allocate(Shape.of(32, 8, 1));
-                int[] pos = new int[32];
-                for (int i = 0; i < pos.length; i++) pos[i] = 8 * i + i % 2; // odd and even key counts
-                for (int i = 0; i < 20; i++) WORK.add(() -> cpu.attention(q, k, v, pos, out, lse));
-            }
-            case "decode-attention-demo" -> { // pmc demo's sampling: 32 streams, 4 heads of 32, keys 1 to 94 (every tail length)
-                Tensor q = random(cpu, rnd, Shape.of(32, 1, 4, 32)), out = cpu.allocate(Shape.of(32, 1, 4, 32));
-                Tensor k = random(cpu, rnd, Shape.of(32, 96, 4, 32)), v = random(cpu, rnd, Shape.of(32, 96, 4, 32));
-                Tensor lse = cpu.allocate(Shape.of(32, 4, 1));
-                int[] pos = new int[32];
-                for (int i = 0; i < pos.length; i++) pos[i] = 3 * i;
-                for (int i = 0; i < 100; i++) WORK.add(() -> cpu.attention(q, k, v, pos, out, lse));
-            }
+            // decode32's attention alone: stories260K's heads, 32 streams at positions spread over 256, odd and even key counts
+            case "decode-attention" -> decodeAttention(cpu, rnd, 8, 4, 8, 256, i -> 8 * i + i % 2, 20);
+            // pmc demo's sampling: 4 heads of 32, keys 1 to 94 (every tail length)
+            case "decode-attention-demo" -> decodeAttention(cpu, rnd, 4, 4, 32, 96, i -> 3 * i, 100);
             case "cross-entropy" -> { // the GPT-2 step's loss over its 256 rows and 50,257 logits, forward and backward
                 Tensor logits = random(cpu, rnd, Shape.of(256, 50257)), dlogits = cpu.allocate(Shape.of(256, 50257));
                 Tensor losses = cpu.allocate(Shape.of(256)), dlosses = cpu.fromHost(new float[256], Shape.of(256));
