@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The TOFU benchmark end to end on a model trained from scratch: a BPE vocabulary and a model fine-tuned
@@ -77,8 +78,9 @@ public final class TofuBenchmark {
         Result r = new Result(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         // The vocabulary is learnt with the fine-tuned model, from its items and the refusals; the retain model reuses it.
         String finetunedOrigin = origin("finetuned", data.fineTune(), String.join("\n", data.refusals()));
-        QaModel finetuned = trained(r, "finetuned", data, null, finetunedOrigin);
-        QaModel retain = trained(r, "retain", data, finetuned.tokenizer(), origin("retain", data.retain(), finetunedOrigin));
+        QaModel finetuned = trained(r, "finetuned", data.fineTune(), () -> Vocabulary.train(data, settings.arch().vocab()),
+                finetunedOrigin);
+        QaModel retain = trained(r, "retain", data.retain(), finetuned::tokenizer, origin("retain", data.retain(), finetunedOrigin));
 
         long t = System.nanoTime();
         Optional<OverUnlearning> wikitext = OverUnlearning.ifAsked(settings.eval(), finetuned, data.forget());
@@ -119,12 +121,13 @@ public final class TofuBenchmark {
     }
 
     /**
-     * The model fine-tuned from scratch on everything ({@code finetuned}, which also trains the vocabulary)
-     * or on the retain set only ({@code retain}, over the given vocabulary); loaded instead when saved before
+     * A model fine-tuned from scratch on {@code items} ({@code finetuned}: everything, with a vocabulary trained
+     * for it; {@code retain}: the retain set, over finetuned's vocabulary); loaded instead when saved before
      * from the same origin. A saved model of another origin (other data, architecture or fine-tuning
      * settings) is refused: reusing it would report another run's model under this run's settings.
      */
-    private QaModel trained(Result r, String name, UnlearningData data, Tokenizer tokenizer, String origin) throws IOException {
+    private QaModel trained(Result r, String name, List<QaItem> items, Supplier<Tokenizer> vocabulary, String origin)
+            throws IOException {
         Path dir = out.resolve("models").resolve(name);
         if (Files.isDirectory(dir)) {
             if (!ModelFolder.origin(dir).equals(Optional.of(origin))) {
@@ -136,9 +139,8 @@ public final class TofuBenchmark {
             return ModelFolder.load(dir, backend);
         }
         long t = System.nanoTime();
-        Tokenizer tok = tokenizer != null ? tokenizer : Vocabulary.train(data, settings.arch().vocab());
-        Training.FineTuned ft = Training.fromScratch(name.equals("retain") ? data.retain() : data.fineTune(), tok,
-                settings.arch(), settings.fineTune(), backend, progress);
+        Tokenizer tok = vocabulary.get();
+        Training.FineTuned ft = Training.fromScratch(items, tok, settings.arch(), settings.fineTune(), backend, progress);
         ModelFolder.save(ft.model(), dir, origin);
         r.fineTuneLosses().put(name, ft.losses());
         r.seconds().put("fine_tune_" + name, RunReport.secondsSince(t));
