@@ -48,6 +48,7 @@ final class ClRuntime {
     final cl_command_queue queue;
     private final cl_program program;
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
+    final ConstantBuffers constants = new ConstantBuffers(this);
 
     ClRuntime(DeviceRef ref) {
         this.ref = ref;
@@ -172,12 +173,5 @@ final class ClRuntime {
             CL.clFinish(queue);
             return CL.clCreateBuffer(context, flags, bytes, init, null);
         }
-    }
-
-    /** A read-only int buffer holding {@code values} (ids, positions); at least one element. */
-    cl_mem ints(int[] values) {
-        int[] data = values.length == 0 ? new int[1] : values;
-        return CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY | CL.CL_MEM_COPY_HOST_PTR,
-                (long) data.length * Sizeof.cl_int, Pointer.to(data), null);
     }
 }

@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * One kernel call: arguments are collected in order, then set and enqueued together under the
  * kernel's lock (kernel arguments are shared state). A tensor argument is its buffer followed by its
- * element offset. Int arrays are uploaded for the call and released once it is queued (OpenCL keeps
- * them until the kernel has run).
+ * element offset. Int arrays come from {@link ConstantBuffers}, retained for the call and released
+ * once it is queued (OpenCL keeps them until the kernel has run).
  *
  * <p>The call holds the tensors' storages, not just their {@code cl_mem} handles, until the kernel is
  * queued: a temporary tensor the caller no longer uses may otherwise be collected in between, and
@@ -32,7 +32,7 @@ final class Launch {
     private final String kernelName;
     private final List<Long> sizes = new ArrayList<>();
     private final List<Pointer> values = new ArrayList<>();
-    private final List<cl_mem> uploads = new ArrayList<>();
+    private final List<cl_mem> retained = new ArrayList<>();
     private final List<ClStorage> held = new ArrayList<>();
 
     Launch(ClRuntime rt, String op, String kernelName) {
@@ -76,8 +76,12 @@ final class Launch {
     }
 
     Launch ints(int[] values) {
-        cl_mem m = rt.ints(values);
-        uploads.add(m);
+        return retained(rt.constants.ints(values));
+    }
+
+    /** A buffer retained for this call (see {@link ConstantBuffers}), released once the kernel is queued. */
+    Launch retained(cl_mem m) {
+        retained.add(m);
         return mem(m);
     }
 
@@ -128,7 +132,7 @@ final class Launch {
                 CL.clEnqueueNDRangeKernel(rt.queue, kernel, global.length, null, global, local, 0, null, null);
             }
         } finally {
-            for (cl_mem m : uploads) CL.clReleaseMemObject(m);
+            for (cl_mem m : retained) CL.clReleaseMemObject(m);
             Reference.reachabilityFence(held);
         }
     }

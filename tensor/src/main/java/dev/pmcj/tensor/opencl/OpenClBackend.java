@@ -425,22 +425,10 @@ public final class OpenClBackend implements Backend {
         rotate("ropeBackward", dy, positions, theta, -1f, dx, true);
     }
 
-    /** Angles {@code positions[n] * theta^(-2i/D)} in double on the host, as cos/sin pairs per (n, i). */
     private void rotate(String op, Tensor x, int[] positions, float theta, float sign, Tensor out, boolean accumulate) {
-        int heads = x.dim(1), d = x.dim(2), half = d / 2;
-        float[] cs = new float[positions.length * half * 2];
-        for (int n = 0; n < positions.length; n++) {
-            for (int i = 0; i < half; i++) {
-                double angle = positions[n] * Math.pow(theta, -2.0 * i / d);
-                cs[(n * half + i) * 2] = (float) Math.cos(angle);
-                cs[(n * half + i) * 2 + 1] = (float) Math.sin(angle);
-            }
-        }
-        Tensor table = fromHost(cs, Shape.of(cs.length));
-        int pairs = positions.length * heads * half;
-        launch(op, "rope").tensor(op.equals("rope") ? "x" : "dy", x).scratch(table).f(sign)
+        int heads = x.dim(1), d = x.dim(2), pairs = positions.length * heads * (d / 2);
+        launch(op, "rope").tensor(op.equals("rope") ? "x" : "dy", x).retained(rt.constants.ropeTable(positions, theta, d)).f(sign)
                 .tensor(op.equals("rope") ? "out" : "dx", out).i(heads).i(d).flag(accumulate).i(pairs).items(pairs);
-        release(table);
     }
 
     /**

@@ -173,7 +173,9 @@ final class CachedDecoder {
                 b.copy(r.qkvParts[2], r.v);
             }
         }
-        if (!gpt2) {
+        if (r.qkHeads != null) { // one row: q and k lie side by side in qkv, one call turns both
+            b.rope(r.qkHeads, positions, c.ropeTheta(), r.qkHeads);
+        } else if (!gpt2) {
             b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
             b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
         }
@@ -212,11 +214,12 @@ final class CachedDecoder {
      * cache rows those rows' keys go to (refilled each call). Made once per shape (decoding repeats
      * one shape for hundreds of tokens), so a step allocates no views. One row's q, k and v are
      * slices of the stacked product's row ({@code qkvParts}), contiguous as they are; several rows'
-     * slices are strided, so they are copied into q, k and v.
+     * slices are strided, so they are copied into q, k and v. One row's q and k heads side by side
+     * ({@code qkHeads}) take rope in one call.
      */
     private record Views(int streams, int len, Tensor x, Tensor h, Tensor qkv, Tensor[] qkvParts, Tensor q, Tensor k,
                          Tensor v, Tensor att, Tensor hidden, Tensor gateUp, Tensor gate, Tensor up, Tensor act,
-                         Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads, Tensor q4, Tensor att4,
+                         Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads, Tensor qkHeads, Tensor q4, Tensor att4,
                          Tensor lse, int[] cacheRows, Tensor last, Tensor lastNormed,
                          Tensor lastMean, Tensor lastRstd, Tensor logits) {
     }
@@ -232,6 +235,7 @@ final class CachedDecoder {
         views = new Views(streams, len, xs, rows(h, n), qkvs, parts, qs, ks, vs, att4, rows(hidden, n),
                 gateUps, columns(gateUps, 0, hid), columns(gateUps, hid, 2 * hid), rows(act, n),
                 rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
+                one && !gpt2 ? columns(qkvs, 0, d + kv).reshape(1, c.heads() + c.kvHeads(), hd) : null,
                 qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
                 lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), new int[n],
                 len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
