@@ -1,8 +1,10 @@
 package dev.pmcj.bench;
 
+import dev.pmcj.bench.quick.OpenClSgemmFigure;
 import dev.pmcj.bench.workload.TrainingStep;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Backends;
+import dev.pmcj.tensor.opencl.OpenClBackend;
 import dev.pmcj.transformer.model.ModelConfig;
 
 import java.lang.reflect.InvocationTargetException;
@@ -21,20 +23,37 @@ import java.util.Map;
  * API code to neighbouring lines; this split is what a change should be judged by before a
  * {@code bench/ab} run.
  *
- * <p>Usage: {@code OpTimes [small|gpt2|demo] [steps]} (default small, 20 steps after 10 untimed ones).
+ * <p>With {@code --device opencl} the step runs on OpenCL device 0 and each outermost call waits for
+ * the device to finish, so an op's time is its host time plus its kernels' time (no overlap: the
+ * step is slower than unsynchronised, but where the time goes is seen).
+ *
+ * <p>Usage: {@code OpTimes [small|gpt2|demo] [steps] [--device cpu|opencl]} (default small, 20 steps
+ * after 10 untimed ones).
  */
 public final class OpTimes {
     private final Map<String, long[]> totals = new HashMap<>(); // name -> {nanoseconds, calls}
     private int depth;
+    private Runnable sync = () -> { };
 
     private OpTimes() {
     }
 
     public static void main(String[] args) {
-        String config = args.length > 0 ? args[0] : "small";
-        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        List<String> rest = new ArrayList<>(List.of(args));
+        int device = rest.indexOf("--device");
+        boolean opencl = device >= 0 && device + 1 < rest.size() && rest.get(device + 1).equals("opencl");
+        if (device >= 0) rest.subList(device, Math.min(device + 2, rest.size())).clear();
+        String config = rest.isEmpty() ? "small" : rest.get(0);
+        int steps = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 20;
         OpTimes times = new OpTimes();
-        Backend backend = times.timing(Backends.cpu());
+        Backend real = Backends.cpu();
+        if (opencl) {
+            OpenClBackend cl = OpenClSgemmFigure.openAndName();
+            if (cl == null) System.exit(1);
+            real = cl;
+            times.sync = cl::finish;
+        }
+        Backend backend = times.timing(real);
         TrainingStep step = switch (config) {
             case "small" -> new TrainingStep(backend, TrainingStep.small(), 8, 128, 1);
             case "gpt2" -> new TrainingStep(backend, TrainingStep.gpt2(), 4, 64, 1);
@@ -58,6 +77,7 @@ public final class OpTimes {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {
+                if (depth == 1) sync.run();
                 long elapsed = System.nanoTime() - start;
                 if (--depth == 0) {
                     long[] t = totals.computeIfAbsent(name(method.getName(), args), k -> new long[2]);
