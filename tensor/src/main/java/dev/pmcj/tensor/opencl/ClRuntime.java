@@ -86,6 +86,14 @@ final class ClRuntime {
         return Math.min(maxGroup, Math.max(GROUP, (perGroup + GROUP - 1) / GROUP * GROUP));
     }
 
+    /**
+     * True when {@code groups} large work-groups keep every compute unit busy, two each (a GPU holds
+     * about two 256-item groups of 8 x 8 register blocks per multiprocessor).
+     */
+    boolean fillsDevice(long groups) {
+        return groups >= 2L * computeUnits;
+    }
+
     /** Every OpenCL device of every platform, in platform order; throws when OpenCL is unusable. */
     static List<DeviceRef> enumerate() {
         try {

@@ -42,10 +42,12 @@ public final class OpenClBackend implements Backend {
     /**
      * Variants of the matmul and attention kernels. GPU: work-groups cooperate through local memory
      * and barriers. CPU ({@code *_cpu} kernels): one work item per output block or row and no barriers,
-     * since PoCL runs a group's items as a loop and spills whatever lives across a barrier.
+     * since PoCL runs a group's items as a loop and spills whatever lives across a barrier. GPU takes
+     * the 128-wide product tile ({@code matmul_wide}) for products with tiles enough to fill the device;
+     * GPU_WIDE takes it at every size, so tests hold it to the specification on small shapes too.
      */
     enum Kernels {
-        GPU, CPU;
+        GPU, CPU, GPU_WIDE;
 
         String name(String kernel) {
             return this == CPU ? kernel + "_cpu" : kernel;
@@ -211,7 +213,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
         Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
-        Launch call = launch("matmul", kernels.name("matmul"))
+        boolean wide = kernels == Kernels.GPU_WIDE || kernels == Kernels.GPU && rt.fillsDevice(tiles(d, 128));
+        Launch call = launch("matmul", wide ? "matmul_wide" : kernels.name("matmul"))
                 .tensor("a", a).i(d.m() * d.k()).flag(transA)
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB)
                 .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate);
@@ -219,9 +222,15 @@ public final class OpenClBackend implements Backend {
             // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
             call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
         } else {
-            long tilesN = (d.n() + 63) / 64, tilesM = (d.m() + 63) / 64;
+            int tile = wide ? 128 : 64;
+            long tilesN = (d.n() + tile - 1) / tile, tilesM = (d.m() + tile - 1) / tile;
             call.grid(new long[]{tilesN * 16, tilesM * 16, d.batch()}, new long[]{16, 16, 1});
         }
+    }
+
+    /** Work-groups of a product in tiles of {@code tile} x {@code tile}. */
+    private static long tiles(Checks.MatmulDims d, int tile) {
+        return (long) d.batch() * ((d.m() + tile - 1) / tile) * ((d.n() + tile - 1) / tile);
     }
 
     private static long roundUp(long n, long multiple) {
