@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Device check on a lent NVIDIA GPU machine (no JDK, no network): carry .gpu/ as packed by bench/gpu-bundle.
+# 1. every module's tests with CI=true (OpenCL device 0 = the GPU, the CPU backend on the host's cores);
+# 2. bench/quick --device opencl under JFR (profile settings; the recording comes back for `jfr print`);
+#    BUNDLES="A B" runs it for each of several bundle folders' lib/ in turn (an older build beside this one);
+# 3. with "all" (not yet run: the session that wrote it was refused a third machine): bench/op-times --device opencl (small, gpt2), the PyTorch anchor on CUDA, and the
+#    full demo on OpenCL.  Optional first arg: "quick" skips step 1.
+set -u
+cd "$(dirname "$0")/../.."
+G="$PWD/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
+T0=$(date +%s)
+el() { echo "### t=$(( $(date +%s) - T0 ))s $*"; }
+el start; nproc; (nvidia-smi -L 2>&1 || true); grep -m1 'model name' /proc/cpuinfo
+tar xJf "$G/jrt.tar.xz" -C /tmp; J=/tmp/jrt/bin/java
+tar xJf "$G/shared.tar.xz" -C "$G"
+if [ -z "${LOCAL:-}" ]; then
+  NV=/usr/local/nvidia/lib64/libnvidia-opencl.so.1
+  [ -e "$NV" ] || NV=$(timeout 30 find / -xdev -name 'libnvidia-opencl.so.1' 2>/dev/null | head -1)
+  echo "ICD: $NV"
+  mkdir -p /tmp/icd /tmp/ocl; echo "$NV" > /tmp/icd/nvidia.icd; export OCL_ICD_VENDORS=/tmp/icd
+  cp "$G/libOpenCL.so.1" /tmp/ocl/libOpenCL.so; ln -sf libOpenCL.so /tmp/ocl/libOpenCL.so.1
+  export LD_LIBRARY_PATH="/tmp/ocl:$(dirname "$NV"):${LD_LIBRARY_PATH:-}"
+fi
+JO=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC)
+if [ "${1:-}" != quick ]; then
+  el tests
+  TJ=$(ls "$G"/testlib/*-testclasses.jar | tr '\n' ':')
+  CP="$TJ$(ls "$G"/testlib/jq*.jar "$G"/testlib/api*.jar "$G"/lib/*.jar | tr '\n' ':')"
+  CI=true PMCJ_REPO_ROOT="$G/root" timeout "${TESTS_S:-240}" "$J" "${JO[@]}" -ea -Xmx12g -cp "$G/testlib/junit-platform-console-standalone-1.14.1.jar:$CP" \
+    org.junit.platform.console.ConsoleLauncher execute --scan-class-path "$TJ" --include-classname "${TESTS:-.*(Test|Tests|Properties)$}" \
+    --config jqwik.reporting.onlyfailures=true --config jqwik.database=/tmp/jqwik-db --details=summary --disable-banner \
+    > "$OUT/tests-all.txt" 2>&1; echo "tests rc=$?"; grep -E "tests (successful|failed|skipped|aborted)|containers failed|MethodSource|=>" "$OUT/tests-all.txt" | head -30
+fi
+i=0
+for B in ${BUNDLES:-$G}; do
+  i=$((i + 1)); tag="$i-$(basename "$B")"
+  el "quick --device opencl ($tag)"
+  timeout "${QUICK_S:-150}" "$J" "${JO[@]}" -Xmx8g -XX:StartFlightRecording=filename="$OUT/quick-opencl-$tag.jfr",settings=profile \
+    -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.Quick --device opencl 2>&1 | grep -v 'jfr\|Flight' | tee "$OUT/quick-opencl-$tag.txt"
+done
+if [ "${1:-}" = all ]; then
+  for cfg in small gpt2; do
+    el "op-times $cfg --device opencl"
+    timeout 90 "$J" "${JO[@]}" -Xmx8g -cp "$G/lib/*" dev.pmcj.bench.OpTimes $cfg 20 --device opencl 2>&1 | tee "$OUT/op-times-$cfg-opencl.txt"
+  done
+  el torch
+  timeout 90 python3 bench/anchor-on-cuda.py "$G/shared/bench/anchors" 2>&1 | grep -v '^#' | tee "$OUT/torch-cuda.txt"
+  el "demo opencl"
+  timeout "${DEMO_S:-120}" "$J" "${JO[@]}" -Xms512m -Xmx6g -cp "$G/lib/*" dev.pmcj.pmc.cli.Main demo --device opencl --out /tmp/demo-opencl 2>&1 \
+    | tr '\r' '\n' | grep -v '^  \[' | tail -12
+  cp /tmp/demo-opencl/metrics.json "$OUT/demo-full-opencl.json" 2>/dev/null
+fi
+el end
