@@ -80,6 +80,7 @@ public final class Functions {
             case MAX -> Math.max(a, b);
             case MIN -> Math.min(a, b);
             case EQ -> a == b ? 1 : 0;
+            case SILU_MUL -> apply(UnaryOp.SILU, a) * b;
         };
     }
 }

@@ -359,6 +359,7 @@ public final class VectorBackend implements Backend {
             case MAX -> Math.max(x, y);
             case MIN -> Math.min(x, y);
             case EQ -> x == y ? 1f : 0f;
+            case SILU_MUL -> siluMul(FloatVector.broadcast(S, x), FloatVector.broadcast(S, y)).lane(0);
         };
     }
 
@@ -373,6 +374,10 @@ public final class VectorBackend implements Backend {
     }
 
     private static void binaryRange(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        if (op == BinaryOp.SILU_MUL) {
+            siluMulRange(a, ao, b, bo, o, oo, n);
+            return;
+        }
         int i = 0;
         for (int end = n - L; i <= end; i += L) {
             binaryLanes(op, FloatVector.fromArray(S, a, ao + i), FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
@@ -391,7 +396,28 @@ public final class VectorBackend implements Backend {
             case MAX -> x.max(y);
             case MIN -> x.min(y);
             case EQ -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y));
+            case SILU_MUL -> throw new IllegalStateException("SILU_MUL runs in siluMulRange");
         };
+    }
+
+    /**
+     * silu(a) * b in a loop of its own, keeping the sigmoid out of {@link #binaryLanes}, which every
+     * other op's loop inlines (vectors that C2 cannot keep in registers are boxed: see docs/performance.md).
+     */
+    private static void siluMulRange(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            siluMul(FloatVector.fromArray(S, a, ao + i), FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            siluMul(FloatVector.fromArray(S, a, ao + i, m), FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
+    }
+
+    /** Lane for lane as unary SILU followed by MUL, to the bit. */
+    private static FloatVector siluMul(FloatVector x, FloatVector y) {
+        return x.mul(LaneMath.sigmoid(x)).mul(y);
     }
 
     @Override

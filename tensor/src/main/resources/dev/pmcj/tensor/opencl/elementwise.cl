@@ -66,6 +66,7 @@ float binary_f(int op, float a, float b) {
         case B_MAX: return fmax(a, b);
         case B_MIN: return fmin(a, b);
         case B_EQ: return a == b ? 1.0f : 0.0f;
+        case B_SILU_MUL: return unary_f(U_SILU, a) * b;
         default: return NAN;
     }
 }

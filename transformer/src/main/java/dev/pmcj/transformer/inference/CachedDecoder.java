@@ -192,19 +192,12 @@ final class CachedDecoder {
             linear(r.h, lw.fc(), lw.fcBias(), r.hidden);
             b.unary(UnaryOp.GELU_TANH, r.hidden, r.act);
         } else if (w.gateUp() == null) {
-            linear(r.h, lw.fc(), null, r.hidden);
-            b.unary(UnaryOp.SILU, r.hidden, r.act);
+            linear(r.h, lw.fc(), null, r.act);
             linear(r.h, lw.up(), null, r.hidden);
-            b.binary(BinaryOp.MUL, r.act, r.hidden, r.act);
-        } else {
+            b.binary(BinaryOp.SILU_MUL, r.act, r.hidden, r.act);
+        } else { // the gate and up halves of each row, strided when there are several rows
             b.matmul(r.h, w.gateUp()[layer].weight(), r.gateUp, false);
-            Tensor gate = r.gate;
-            if (!gate.isContiguous()) { // several rows: the unary kernel reads dense rows
-                b.copy(gate, r.hidden);
-                gate = r.hidden;
-            }
-            b.unary(UnaryOp.SILU, gate, r.act);
-            b.binary(BinaryOp.MUL, r.act, r.up, r.act);
+            b.binary(BinaryOp.SILU_MUL, r.gate, r.up, r.act);
         }
         residual(r.act, lw.down(), lw.downBias(), r.x);
     }
