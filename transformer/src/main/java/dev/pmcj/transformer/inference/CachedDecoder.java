@@ -126,8 +126,9 @@ final class CachedDecoder {
         v = b.allocate(Shape.of(rows, c.kvDim()));
         att = b.allocate(Shape.of(rows, c.dim()));
         lse = b.allocate(Shape.of(rows * c.heads()));
-        hidden = b.allocate(Shape.of(rows, c.hiddenDim()));
-        gateUp = w.gateUp() == null ? null : b.allocate(Shape.of(rows, 2 * c.hiddenDim())); // only a stacked gate and up need it
+        // A stacked gate and up has one buffer; separate products (GPT-2's fc, unstacked gate and up) the other.
+        hidden = w.gateUp() == null ? b.allocate(Shape.of(rows, c.hiddenDim())) : null;
+        gateUp = w.gateUp() == null ? null : b.allocate(Shape.of(rows, 2 * c.hiddenDim()));
         act = b.allocate(Shape.of(rows, c.hiddenDim()));
         mean = b.allocate(Shape.of(rows));
         rstd = b.allocate(Shape.of(rows));
@@ -265,7 +266,8 @@ final class CachedDecoder {
         else b.matmul(in, false, weight, true, out, accumulate);
     }
 
+    /** The first n rows of buffer; null where buffer is (no hidden buffer beside a stacked gate and up). */
     private static Tensor rows(Tensor buffer, int n) {
-        return buffer.slice(0, 0, n);
+        return buffer == null ? null : buffer.slice(0, 0, n);
     }
 }
