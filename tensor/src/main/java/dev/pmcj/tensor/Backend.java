@@ -53,8 +53,8 @@ public interface Backend {
     void copy(Tensor src, Tensor dst);
 
     /**
-     * {@code dst[rows[n]] := src[n]} for each row of {@code src [N, D]}, into {@code dst [R, D]} (both
-     * contiguous); {@code rows} strictly increasing in {@code [0, R)}, so each row has one writer. A
+     * {@code dst[rows[n]] := src[n]} for each row of {@code src [N, D]}, into {@code dst [R, D]} (dst
+     * contiguous; src's rows contiguous, any stride apart); {@code rows} strictly increasing in {@code [0, R)}, so each row has one writer. A
      * batch of decoding streams writes its keys into the cache with one call instead of one per stream.
      */
     void scatterRows(Tensor src, int[] rows, Tensor dst);
@@ -159,7 +159,9 @@ public interface Backend {
     /**
      * Rotary embedding with interleaved pairs (llama2.c / Meta layout): x is {@code [N, H, D]} with
      * D even, row n at absolute position {@code positions[n]}; pair {@code (2i, 2i+1)} is rotated by
-     * {@code positions[n] * theta^(-2i/D)}. out may alias x.
+     * {@code positions[n] * theta^(-2i/D)}. x's rows may be any stride apart as long as each row's
+     * heads are contiguous (strides {@code [*, D, 1]}: q or k sliced from a stacked projection's rows,
+     * rotated into a buffer of their own); out is contiguous, and may be x itself when x is contiguous.
      */
     void rope(Tensor x, int[] positions, float theta, Tensor out);
 

@@ -50,6 +50,23 @@ public final class Checks {
         }
     }
 
+    /**
+     * Each row of {@code t} (the axes after the first) contiguous, rows any non-negative stride apart:
+     * column blocks of a wider tensor's rows, which kernels read as {@code offset + n * stride(0) + j}.
+     */
+    public static void packedRows(String op, String name, Tensor t) {
+        boolean ok = t.rank() == 0 || t.stride(0) >= 0;
+        long expected = 1;
+        for (int a = t.rank() - 1; a >= 1 && ok; a--) {
+            ok = t.dim(a) <= 1 || t.stride(a) == expected;
+            expected *= t.dim(a);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": " + name + " " + t.shape() + " with strides "
+                    + java.util.Arrays.toString(t.strides()) + " must hold each row contiguously (rows any stride apart)");
+        }
+    }
+
     /** The host array behind {@code t}; host backends cannot read device buffers. */
     public static float[] host(String op, String name, Tensor t) {
         if (t.storage() instanceof Storage.Host h) return h.data();
@@ -242,9 +259,13 @@ public final class Checks {
     /** Rotary embedding: x {@code [N, H, D]}, D even, one position per row. */
     public static void rope(String op, Tensor x, int[] positions, Tensor out) {
         rank(op, "x", x, 3);
-        contiguous(op, "x", x);
+        packedRows(op, "x", x);
         sameShape(op, "x", x, "out", out);
         contiguous(op, "out", out);
+        if (!x.isContiguous() && x.storage() == out.storage()) {
+            throw new IllegalArgumentException(op + ": x " + x.shape() + " with strides " + java.util.Arrays.toString(x.strides())
+                    + " shares out's buffer; a strided x needs an out of its own");
+        }
         if (x.dim(2) % 2 != 0) throw new IllegalArgumentException(op + ": x " + x.shape() + " needs an even head size");
         length(op, "positions", positions, "x", x, x.dim(0));
         inRange(op, "positions", positions, 0, Integer.MAX_VALUE, () -> "a position");
@@ -331,7 +352,7 @@ public final class Checks {
     /** Scatter: src {@code [N, D]}, dst {@code [R, D]}, N rows strictly increasing in {@code [0, R)}. */
     public static void scatterRows(String op, Tensor src, int[] rows, Tensor dst) {
         rank(op, "dst", dst, 2);
-        contiguous(op, "src", src);
+        packedRows(op, "src", src);
         contiguous(op, "dst", dst);
         expectShape(op, "dst", dst, "src", src, Shape.of(rows.length, dst.dim(1)));
         inRange(op, "rows", rows, 0, dst.dim(0), () -> "dst " + dst.shape());

@@ -65,9 +65,9 @@ public final class ScalarBackend implements Backend {
     public void scatterRows(Tensor src, int[] rows, Tensor dst) {
         Checks.scatterRows("scatterRows", src, rows, dst);
         Buf s = Buf.of("scatterRows", "src", src), d = Buf.of("scatterRows", "dst", dst);
-        int width = dst.dim(1);
+        int width = dst.dim(1), srcRow = src.stride(0);
         for (int n = 0; n < rows.length; n++) {
-            for (int e = 0; e < width; e++) d.set(rows[n] * width + e, s.get(n * width + e));
+            for (int e = 0; e < width; e++) d.set(rows[n] * width + e, s.get(n * srcRow + e));
         }
     }
 
@@ -251,13 +251,13 @@ public final class ScalarBackend implements Backend {
     @Override
     public void rope(Tensor x, int[] positions, float theta, Tensor out) {
         Checks.rope("rope", x, positions, out);
-        Attention.rope(buf("rope", "x", x), positions, theta, buf("rope", "out", out), false, 1, x.dim(1), x.dim(2));
+        Attention.rope(buf("rope", "x", x), x.stride(0), positions, theta, buf("rope", "out", out), false, 1, x.dim(1), x.dim(2));
     }
 
     @Override
     public void ropeBackward(Tensor dy, int[] positions, float theta, Tensor dx) {
         Checks.rope("ropeBackward", dy, positions, dx);
-        Attention.rope(buf("ropeBackward", "dy", dy), positions, theta, buf("ropeBackward", "dx", dx), true, -1,
+        Attention.rope(buf("ropeBackward", "dy", dy), dy.stride(0), positions, theta, buf("ropeBackward", "dx", dx), true, -1,
                 dy.dim(1), dy.dim(2));
     }
 

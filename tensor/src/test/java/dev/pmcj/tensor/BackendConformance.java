@@ -47,6 +47,12 @@ public abstract class BackendConformance {
         return uniform(rnd, -1, 1, dims);
     }
 
+    /** Random rows of {@code width} as columns {@code [1, 1 + width)} of wider rows: a view whose rows are apart. */
+    private Twin stridedRows(Random rnd, int rows, int width) {
+        Twin wide = random(rnd, rows, width + 3);
+        return new Twin(wide.r().slice(1, 1, 1 + width), wide.c().slice(1, 1, 1 + width));
+    }
+
     /** Runs the same call on both sides. */
     private void both(Consumer<Boolean> call) {
         call.accept(true);
@@ -400,16 +406,25 @@ public abstract class BackendConformance {
 
     @Property(tries = 40)
     void ropeAndBackward(@ForAll @IntRange(min = 1, max = 12) int n, @ForAll @IntRange(min = 1, max = 4) int heads,
-                         @ForAll @IntRange(min = 1, max = 24) int halfD, @ForAll boolean alias, @ForAll long seed) {
+                         @ForAll @IntRange(min = 1, max = 24) int halfD, @ForAll boolean alias, @ForAll boolean strided,
+                         @ForAll long seed) {
         Random rnd = new Random(seed);
         // One position in eight lies past the CPU backend's table of angles (2^16 positions), computed per call.
         int[] pos = rnd.ints(n, 0, 4096).map(p -> rnd.nextInt(8) == 0 ? (1 << 16) + p : p).toArray();
-        Twin x = random(rnd, n, heads, 2 * halfD), out = alias ? x : random(rnd, n, heads, 2 * halfD);
+        int d = 2 * halfD;
+        // strided: x's rows are column blocks of wider rows (q or k of a stacked projection), out its own buffer
+        Twin x = strided ? heads(stridedRows(rnd, n, heads * d), heads, d) : random(rnd, n, heads, d);
+        Twin out = alias && !strided ? x : random(rnd, n, heads, d);
         both(r -> (r ? reference : candidate()).rope(pick(x, r), pos, 10000f, pick(out, r)));
-        assertClose("rope", out, 1e-5, 1e-5);
-        Twin dy = random(rnd, n, heads, 2 * halfD), dx = random(rnd, n, heads, 2 * halfD);
+        assertClose("rope strided=" + strided, out, 1e-5, 1e-5);
+        Twin dy = strided ? heads(stridedRows(rnd, n, heads * d), heads, d) : random(rnd, n, heads, d);
+        Twin dx = random(rnd, n, heads, d);
         both(r -> (r ? reference : candidate()).ropeBackward(pick(dy, r), pos, 10000f, pick(dx, r)));
-        assertClose("ropeBackward", dx, 1e-5, 1e-5);
+        assertClose("ropeBackward strided=" + strided, dx, 1e-5, 1e-5);
+    }
+
+    private static Twin heads(Twin rows, int heads, int d) {
+        return new Twin(rows.r().unflatten(1, heads, d), rows.c().unflatten(1, heads, d));
     }
 
     /**
@@ -526,12 +541,13 @@ public abstract class BackendConformance {
 
     @Property(tries = 40)
     void scatterRows(@ForAll @IntRange(min = 1, max = 60) int rows, @ForAll @IntRange(min = 1, max = 70) int d,
-                     @ForAll long seed) {
+                     @ForAll boolean strided, @ForAll long seed) {
         Random rnd = new Random(seed);
         int[] picked = IntStream.range(0, rows).filter(i -> rnd.nextBoolean()).toArray(); // a random subset, in order
-        Twin src = random(rnd, picked.length, d), dst = random(rnd, rows, d);
+        // strided: src's rows are column blocks of wider rows (v of a stacked projection)
+        Twin src = strided ? stridedRows(rnd, picked.length, d) : random(rnd, picked.length, d), dst = random(rnd, rows, d);
         both(r -> (r ? reference : candidate()).scatterRows(pick(src, r), picked, pick(dst, r)));
-        assertClose("scatterRows", dst, 0, 0);
+        assertClose("scatterRows strided=" + strided, dst, 0, 0);
     }
 
     @Property(tries = 60)

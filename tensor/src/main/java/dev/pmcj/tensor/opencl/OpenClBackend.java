@@ -436,7 +436,7 @@ public final class OpenClBackend implements Backend {
 
     private void rotate(String op, Tensor x, int[] positions, float theta, float sign, Tensor out, boolean accumulate) {
         int heads = x.dim(1), d = x.dim(2), pairs = positions.length * heads * (d / 2);
-        launch(op, "rope").tensor(op.equals("rope") ? "x" : "dy", x).retained(rt.constants.ropeTable(positions, theta, d)).f(sign)
+        launch(op, "rope").tensor(op.equals("rope") ? "x" : "dy", x).i(x.stride(0)).retained(rt.constants.ropeTable(positions, theta, d)).f(sign)
                 .tensor(op.equals("rope") ? "out" : "dx", out).i(heads).i(d).flag(accumulate).i(pairs).items(pairs);
     }
 
@@ -517,10 +517,14 @@ public final class OpenClBackend implements Backend {
         byRows("embedding", "embedding", "table", table, ids, "out", out);
     }
 
-    /** A kernel moving rows of {@code a}'s width between {@code a} and {@code b} by index: one item per element. */
+    /**
+     * A kernel moving rows of {@code a}'s width between {@code a} (rows {@code a.stride(0)} apart) and
+     * {@code b} by index: one item per element.
+     */
     private void byRows(String op, String kernel, String aName, Tensor a, int[] rows, String bName, Tensor b) {
         int d = a.dim(a.shape().rank() - 1);
-        launch(op, kernel).tensor(aName, a).ints(rows).tensor(bName, b).i(d).i(rows.length * d).items((long) rows.length * d);
+        launch(op, kernel).tensor(aName, a).i(a.stride(0)).ints(rows).tensor(bName, b).i(d).i(rows.length * d)
+                .items((long) rows.length * d);
     }
 
     /** Rows grouped by id on the host (counting sort, stable), so each table row has one writer. */

@@ -10,16 +10,19 @@ public final class Attention {
     private Attention() {
     }
 
-    /** Rotates pair (2i, 2i+1) of row n (sign = 1) or by the opposite angle (sign = -1, the transpose). */
-    public static void rope(Buf x, int[] positions, double theta, Buf out, boolean accumulate, double sign,
+    /**
+     * Rotates pair (2i, 2i+1) of row n (sign = 1) or by the opposite angle (sign = -1, the transpose);
+     * x's rows are xRow apart, out's dense.
+     */
+    public static void rope(Buf x, int xRow, int[] positions, double theta, Buf out, boolean accumulate, double sign,
                             int heads, int d) {
         for (int n = 0; n < positions.length; n++) {
             for (int i = 0; i < d / 2; i++) {
                 double angle = sign * positions[n] * Math.pow(theta, -2.0 * i / d);
                 double c = Math.cos(angle), s = Math.sin(angle);
                 for (int h = 0; h < heads; h++) {
-                    int at = (n * heads + h) * d + 2 * i;
-                    double x0 = x.get(at), x1 = x.get(at + 1);
+                    int at = (n * heads + h) * d + 2 * i, from = n * xRow + h * d + 2 * i;
+                    double x0 = x.get(from), x1 = x.get(from + 1);
                     double y0 = x0 * c - x1 * s, y1 = x0 * s + x1 * c;
                     if (accumulate) {
                         out.add(at, y0);

@@ -99,8 +99,8 @@ public final class VectorBackend implements Backend {
     public void scatterRows(Tensor src, int[] rows, Tensor dst) {
         Checks.scatterRows("scatterRows", src, rows, dst);
         float[] s = Checks.host("scatterRows", "src", src), d = Checks.host("scatterRows", "dst", dst);
-        int width = dst.dim(1);
-        for (int n = 0; n < rows.length; n++) System.arraycopy(s, src.offset() + n * width, d, dst.offset() + rows[n] * width, width);
+        int width = dst.dim(1), srcRow = src.stride(0);
+        for (int n = 0; n < rows.length; n++) System.arraycopy(s, src.offset() + n * srcRow, d, dst.offset() + rows[n] * width, width);
     }
 
     @Override
@@ -760,7 +760,7 @@ public final class VectorBackend implements Backend {
     /** Rotates pairs by {@code sign * position * theta^(-2i/D)}; angles in double as the specification has them ({@link RopeTable}). */
     private static void rotate(Tensor x, int[] positions, float theta, Tensor out, boolean accumulate, int sign) {
         float[] xs = Checks.host("rope", "x", x), o = Checks.host("rope", "out", out);
-        int heads = x.dim(1), d = x.dim(2), xo = x.offset(), oo = out.offset();
+        int heads = x.dim(1), d = x.dim(2), xo = x.offset(), xRow = x.stride(0), oo = out.offset();
         RopeTable table = RopeTable.of(theta, d, sign);
         Parallel.forRange(positions.length, Math.max(1, GRAIN / Math.max(1, heads * d)), (lo, hi) -> {
             for (int n = lo; n < hi; n++) {
@@ -768,8 +768,8 @@ public final class VectorBackend implements Backend {
                 for (int i = 0; i < d / 2; i++) {
                     float c = cs[2 * i], s = cs[2 * i + 1];
                     for (int h = 0; h < heads; h++) {
-                        int at = (n * heads + h) * d + 2 * i;
-                        float x0 = xs[xo + at], x1 = xs[xo + at + 1];
+                        int at = (n * heads + h) * d + 2 * i, from = xo + n * xRow + h * d + 2 * i;
+                        float x0 = xs[from], x1 = xs[from + 1];
                         float y0 = x0 * c - x1 * s, y1 = x0 * s + x1 * c;
                         if (accumulate) {
                             o[oo + at] += y0;

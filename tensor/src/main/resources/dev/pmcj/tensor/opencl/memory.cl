@@ -10,11 +10,11 @@ __kernel void copy_strided(__global const float* src, int srcOff, int8 srcStride
     if (i < n) dst[dstOff + i] = src[srcOff + strided_offset(i, dims, srcStrides, rank)];
 }
 
-// dst[rows[n]] := src[n], rows of d floats (rows distinct: one writer each).
-__kernel void scatter_rows(__global const float* src, int srcOff, __global const int* rows,
+// dst[rows[n]] := src[n], rows of d floats (src's rows srcRow apart; rows distinct: one writer each).
+__kernel void scatter_rows(__global const float* src, int srcOff, int srcRow, __global const int* rows,
                            __global float* dst, int dstOff, int d, int total) {
     int i = get_global_id(0);
-    if (i < total) dst[dstOff + rows[i / d] * d + i % d] = src[srcOff + i];
+    if (i < total) dst[dstOff + rows[i / d] * d + i % d] = src[srcOff + (i / d) * srcRow + i % d];
 }
 
 // dst viewed with strides (each element once: no broadcast axes) += src (contiguous): how attention's

@@ -2,14 +2,14 @@
 
 // x, out [N, H, D]: pair (2i, 2i+1) of row n rotated by the angle whose cos and sin are
 // cs[(n * D/2 + i) * 2 + {0, 1}] (computed on the host in double); sign -1 rotates backwards.
-__kernel void rope(__global const float* x, int xOff, __global const float* cs, float sign,
+__kernel void rope(__global const float* x, int xOff, int xRow, __global const float* cs, float sign,
                    __global float* out, int outOff, int heads, int d, int accumulate, int pairs) {
     int p = get_global_id(0);
     if (p >= pairs) return;
     int hd = d / 2, i = p % hd, nh = p / hd, n = nh / heads;
     float c = cs[(n * hd + i) * 2], s = sign * cs[(n * hd + i) * 2 + 1];
-    int at = nh * d + 2 * i;
-    float x0 = x[xOff + at], x1 = x[xOff + at + 1];
+    int at = nh * d + 2 * i, from = xOff + n * xRow + (nh - n * heads) * d + 2 * i;
+    float x0 = x[from], x1 = x[from + 1];
     float y0 = x0 * c - x1 * s, y1 = x0 * s + x1 * c;
     if (accumulate) {
         out[outOff + at] += y0;
@@ -159,10 +159,10 @@ __kernel void attention_backward_dkv(__global const float* q, int qOff, __global
     }
 }
 
-__kernel void embedding(__global const float* table, int tOff, __global const int* ids,
+__kernel void embedding(__global const float* table, int tOff, int tRow, __global const int* ids,
                         __global float* out, int outOff, int d, int total) {
     int i = get_global_id(0);
-    if (i < total) out[outOff + i] = table[tOff + ids[i / d] * d + i % d];
+    if (i < total) out[outOff + i] = table[tOff + ids[i / d] * tRow + i % d];
 }
 
 // dtable[ids[n]] += dout[n], grouped on the host: unique id u collects rows order[start[u] .. start[u+1])

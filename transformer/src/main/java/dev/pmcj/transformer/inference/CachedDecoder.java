@@ -168,17 +168,12 @@ final class CachedDecoder {
         } else {
             b.matmul(r.h, stacked.weight(), r.qkv, false);
             if (stacked.bias() != null) b.binary(BinaryOp.ADD, r.qkv, stacked.bias(), r.qkv);
-            if (!r.qkvParts[0].isContiguous()) { // several rows: rope and the cache write read dense rows
-                b.copy(r.qkvParts[0], r.q);
-                b.copy(r.qkvParts[1], r.k);
-                b.copy(r.qkvParts[2], r.v);
-            }
         }
         if (r.qkHeads != null) { // one row: q and k lie side by side in qkv, one call turns both
             b.rope(r.qkHeads, positions, c.ropeTheta(), r.qkHeads);
         } else if (!gpt2) {
-            b.rope(r.qHeads, positions, c.ropeTheta(), r.qHeads);
-            b.rope(r.kHeads, positions, c.ropeTheta(), r.kHeads);
+            b.rope(r.qSource, positions, c.ropeTheta(), r.qHeads);
+            b.rope(r.kSource, positions, c.ropeTheta(), r.kHeads);
         }
         cache.write(layer, r.cacheRows, r.k, r.v);
         b.attention(r.q4, cache.keys(layer, firstSlot, firstSlot + r.streams),
@@ -206,14 +201,18 @@ final class CachedDecoder {
     /**
      * The scratch buffers seen as {@code streams x len} rows, in every layout a call needs, and the
      * cache rows those rows' keys go to (refilled each call). Made once per shape (decoding repeats
-     * one shape for hundreds of tokens), so a step allocates no views. One row's q, k and v are
-     * slices of the stacked product's row ({@code qkvParts}), contiguous as they are; several rows'
-     * slices are strided, so they are copied into q, k and v. One row's q and k heads side by side
-     * ({@code qkHeads}) take rope in one call.
+     * one shape for hundreds of tokens), so a step allocates no views.
+     *
+     * <p>q, k and v are what attention and the cache write read: slices of the stacked product's rows
+     * ({@code qkvParts}; rows apart when there are several, which both take), except where rope
+     * turns q and k of several rows from those slices ({@code qSource}, {@code kSource}) into buffers
+     * of their own, and where separate products write them. One row's q and k heads side by side
+     * ({@code qkHeads}) take rope in one call, in place.
      */
-    private record Views(int streams, int len, Tensor x, Tensor h, Tensor qkv, Tensor[] qkvParts, Tensor q, Tensor k,
+    private record Views(int streams, int len, Tensor x, Tensor h, Tensor qkv, Tensor q, Tensor k,
                          Tensor v, Tensor att, Tensor hidden, Tensor gateUp, Tensor gate, Tensor up, Tensor act,
-                         Tensor mean, Tensor rstd, Tensor qHeads, Tensor kHeads, Tensor qkHeads, Tensor q4, Tensor att4,
+                         Tensor mean, Tensor rstd, Tensor qSource, Tensor kSource, Tensor qHeads, Tensor kHeads,
+                         Tensor qkHeads, Tensor q4, Tensor att4,
                          Tensor lse, int[] cacheRows, Tensor last, Tensor lastNormed,
                          Tensor lastMean, Tensor lastRstd, Tensor logits) {
     }
@@ -223,14 +222,16 @@ final class CachedDecoder {
         int n = streams * len, hd = c.headDim(), d = c.dim(), kv = c.kvDim(), hid = c.hiddenDim();
         Tensor qkvs = rows(qkv, n);
         Tensor[] parts = {columns(qkvs, 0, d), columns(qkvs, d, d + kv), columns(qkvs, d + kv, d + 2 * kv)};
-        boolean one = n == 1;
-        Tensor xs = rows(x, n), qs = one ? parts[0] : rows(q, n), ks = one ? parts[1] : rows(k, n), vs = one ? parts[2] : rows(v, n);
-        Tensor att4 = rows(att, n), gateUps = gateUp == null ? null : rows(gateUp, n);
-        views = new Views(streams, len, xs, rows(h, n), qkvs, parts, qs, ks, vs, att4, rows(hidden, n),
-                gateUps, columns(gateUps, 0, hid), columns(gateUps, hid, 2 * hid), rows(act, n),
-                rows(mean, n), rows(rstd, n), qs.reshape(n, c.heads(), hd), ks.reshape(n, c.kvHeads(), hd),
-                one && !gpt2 ? columns(qkvs, 0, d + kv).reshape(1, c.heads() + c.kvHeads(), hd) : null,
-                qs.reshape(streams, len, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
+        boolean one = n == 1, stacked = w.qkv() != null, rotatedApart = stacked && !one && !gpt2;
+        Tensor xs = rows(x, n), att4 = rows(att, n), gateUps = gateUp == null ? null : rows(gateUp, n);
+        Tensor qs = one || stacked && !rotatedApart ? parts[0] : rows(q, n), ks = one || stacked && !rotatedApart ? parts[1] : rows(k, n);
+        Tensor vs = one || stacked ? parts[2] : rows(v, n);
+        Tensor qHeads = qs.unflatten(1, c.heads(), hd), kHeads = ks.unflatten(1, c.kvHeads(), hd);
+        views = new Views(streams, len, xs, rows(h, n), qkvs, qs, ks, vs, att4, rows(hidden, n),
+                gateUps, columns(gateUps, 0, hid), columns(gateUps, hid, 2 * hid), rows(act, n), rows(mean, n), rows(rstd, n),
+                rotatedApart ? parts[0].unflatten(1, c.heads(), hd) : qHeads, rotatedApart ? parts[1].unflatten(1, c.kvHeads(), hd) : kHeads,
+                qHeads, kHeads, one && !gpt2 ? columns(qkvs, 0, d + kv).reshape(1, c.heads() + c.kvHeads(), hd) : null,
+                qs.unflatten(0, streams, len).unflatten(2, c.heads(), hd), att4.reshape(streams, len, c.heads(), hd),
                 lse.slice(0, 0, n * c.heads()).reshape(streams, c.heads(), len), new int[n],
                 len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
                 rows(logits, streams));
