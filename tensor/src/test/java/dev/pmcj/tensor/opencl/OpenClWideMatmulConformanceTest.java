@@ -11,15 +11,8 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  */
 @AddLifecycleHook(OpenClDevice.SkipWithout.class)
 class OpenClWideMatmulConformanceTest extends BackendConformance {
-    private static OpenClBackend wide;
-
     @Override
     protected Backend candidate() {
-        return wide();
-    }
-
-    private static synchronized OpenClBackend wide() {
-        if (wide == null) wide = OpenClDevice.require().withKernels(OpenClBackend.Kernels.GPU_WIDE);
-        return wide;
+        return OpenClOtherKernelsConformanceTest.variant(OpenClBackend.Kernels.GPU_WIDE);
     }
 }

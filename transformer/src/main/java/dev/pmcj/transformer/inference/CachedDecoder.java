@@ -204,7 +204,7 @@ final class CachedDecoder {
      * one shape for hundreds of tokens), so a step allocates no views.
      *
      * <p>q, k and v are what attention and the cache write read: slices of the stacked product's rows
-     * ({@code qkvParts}; rows apart when there are several, which both take), except where rope
+     * (rows apart when there are several, which both take), except where rope
      * turns q and k of several rows from those slices ({@code qSource}, {@code kSource}) into buffers
      * of their own, and where separate products write them. One row's q and k heads side by side
      * ({@code qkHeads}) take rope in one call, in place.
@@ -222,9 +222,11 @@ final class CachedDecoder {
         int n = streams * len, hd = c.headDim(), d = c.dim(), kv = c.kvDim(), hid = c.hiddenDim();
         Tensor qkvs = rows(qkv, n);
         Tensor[] parts = {columns(qkvs, 0, d), columns(qkvs, d, d + kv), columns(qkvs, d + kv, d + 2 * kv)};
-        boolean one = n == 1, stacked = w.qkv() != null, rotatedApart = stacked && !one && !gpt2;
+        boolean one = n == 1, stacked = w.qkv() != null;
+        boolean qkSliced = one || stacked && gpt2; // attention and the cache read q and k in place
+        boolean rotatedApart = stacked && !qkSliced; // rope turns several rows' q and k out of the slices
         Tensor xs = rows(x, n), att4 = rows(att, n), gateUps = gateUp == null ? null : rows(gateUp, n);
-        Tensor qs = one || stacked && !rotatedApart ? parts[0] : rows(q, n), ks = one || stacked && !rotatedApart ? parts[1] : rows(k, n);
+        Tensor qs = qkSliced ? parts[0] : rows(q, n), ks = qkSliced ? parts[1] : rows(k, n);
         Tensor vs = one || stacked ? parts[2] : rows(v, n);
         Tensor qHeads = qs.unflatten(1, c.heads(), hd), kHeads = ks.unflatten(1, c.kvHeads(), hd);
         views = new Views(streams, len, xs, rows(h, n), qkvs, qs, ks, vs, att4, rows(hidden, n),
