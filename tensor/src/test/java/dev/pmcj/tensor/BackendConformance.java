@@ -413,17 +413,18 @@ public abstract class BackendConformance {
         int[] pos = rnd.ints(n, 0, 4096).map(p -> rnd.nextInt(8) == 0 ? (1 << 16) + p : p).toArray();
         int d = 2 * halfD;
         // strided: x's rows are column blocks of wider rows (q or k of a stacked projection), out its own buffer
-        Twin x = strided ? heads(stridedRows(rnd, n, heads * d), heads, d) : random(rnd, n, heads, d);
+        Twin x = strided ? unflattenHeads(stridedRows(rnd, n, heads * d), heads, d) : random(rnd, n, heads, d);
         Twin out = alias && !strided ? x : random(rnd, n, heads, d);
         both(r -> (r ? reference : candidate()).rope(pick(x, r), pos, 10000f, pick(out, r)));
         assertClose("rope strided=" + strided, out, 1e-5, 1e-5);
-        Twin dy = strided ? heads(stridedRows(rnd, n, heads * d), heads, d) : random(rnd, n, heads, d);
+        Twin dy = strided ? unflattenHeads(stridedRows(rnd, n, heads * d), heads, d) : random(rnd, n, heads, d);
         Twin dx = random(rnd, n, heads, d);
         both(r -> (r ? reference : candidate()).ropeBackward(pick(dy, r), pos, 10000f, pick(dx, r)));
         assertClose("ropeBackward strided=" + strided, dx, 1e-5, 1e-5);
     }
 
-    private static Twin heads(Twin rows, int heads, int d) {
+    /** A {@code [N, heads * d]} twin as {@code [N, heads, d]}. */
+    private static Twin unflattenHeads(Twin rows, int heads, int d) {
         return new Twin(rows.r().unflatten(1, heads, d), rows.c().unflatten(1, heads, d));
     }
 

@@ -53,6 +53,14 @@ final class Launch {
         return hold(storage(op, name, t)).i(t.offset());
     }
 
+    /**
+     * An attention operand {@code [B, T, heads, D]} whose rows' heads are contiguous: its buffer and
+     * offset, then its batch and row strides.
+     */
+    Launch headRows(String name, Tensor t) {
+        return tensor(name, t).i(t.stride(0)).i(t.stride(1));
+    }
+
     private Launch hold(ClStorage s) {
         held.add(s);
         return mem(s.mem());

@@ -441,19 +441,16 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * The kernels index dense {@code [B, T, H, D]} tensors: views whose token rows are further apart
-     * (q, k and v sliced from a fused projection) run on contiguous copies, and a gradient view has
-     * the sums of a zeroed buffer added to it afterwards.
+     * q, k and v (and dq, dk, dv) go to the kernels as views with their batch and row strides
+     * ({@link Launch#headRows}), so slices of one fused projection's rows need no copies.
      */
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
         Checks.attention(op, q, k, v, qPos, out, lse);
-        Tensor qc = dense(op, "q", q), kc = dense(op, "k", k), vc = dense(op, "v", v);
-        perRow(launch(op, kernels.name("attention_forward")).tensor("q", qc).tensor("k", kc).tensor("v", vc).ints(qPos)
+        perRow(launch(op, kernels.name("attention_forward")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
                 .tensor("out", out).tensor("lse", lse).i(q.dim(1)).i(q.dim(2)).i(q.dim(3)).i(k.dim(1)).i(k.dim(2)),
                 q.dim(0) * q.dim(1) * q.dim(2));
-        releaseCopies(q, qc, k, kc, v, vc);
     }
 
     @Override
@@ -462,41 +459,15 @@ public final class OpenClBackend implements Backend {
         String op = "attentionBackward";
         Checks.attentionBackward(op, q, k, v, qPos, out, lse, dout, dq, dk, dv);
         int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
-        Tensor qc = dense(op, "q", q), kc = dense(op, "k", k), vc = dense(op, "v", v);
-        Tensor dqc = zeroedUnlessDense(dq), dkc = zeroedUnlessDense(dk), dvc = zeroedUnlessDense(dv);
         // dout . out per query row, computed by the dq kernel and read by the dk/dv kernel.
         Tensor delta = uninitialized(Shape.of(b * t * h));
-        perRow(launch(op, kernels.name("attention_backward_dq")).tensor("q", qc).tensor("k", kc).tensor("v", vc).ints(qPos)
-                .tensor("out", out).tensor("lse", lse).tensor("dout", dout).tensor("dq", dqc)
+        perRow(launch(op, kernels.name("attention_backward_dq")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
+                .tensor("out", out).tensor("lse", lse).tensor("dout", dout).headRows("dq", dq)
                 .scratch(delta).i(t).i(h).i(d).i(s).i(kv), b * t * h);
-        perRow(launch(op, kernels.name("attention_backward_dkv")).tensor("q", qc).tensor("k", kc).tensor("v", vc).ints(qPos)
+        perRow(launch(op, kernels.name("attention_backward_dkv")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
                 .tensor("lse", lse).tensor("dout", dout).scratch(delta)
-                .tensor("dk", dkc).tensor("dv", dvc).i(t).i(h).i(d).i(s).i(kv), b * s * kv);
+                .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv), b * s * kv);
         release(delta);
-        for (Tensor[] g : new Tensor[][] {{dq, dqc}, {dk, dkc}, {dv, dvc}}) {
-            if (g[1] != g[0]) {
-                launch(op, "add_into_strided").tensor("gradient", g[1]).tensor("gradient view", g[0])
-                        .int8(g[0].strides()).int8(g[0].shape().dims()).i(g[0].rank()).i(g[0].size()).items(g[0].size());
-            }
-        }
-        releaseCopies(q, qc, k, kc, v, vc, dq, dqc, dk, dkc, dv, dvc);
-    }
-
-    /** The tensor itself when contiguous, else a contiguous copy of it ({@link #stage}). */
-    private Tensor dense(String op, String name, Tensor t) {
-        return t.isContiguous() ? t : stage(op, name, t);
-    }
-
-    /** A gradient itself when contiguous, else a zeroed buffer of its shape ({@link #allocate}), added to it afterwards. */
-    private Tensor zeroedUnlessDense(Tensor grad) {
-        return grad.isContiguous() ? grad : allocate(grad.shape());
-    }
-
-    /** Releases the copies {@link #dense} made: pairs of (tensor, what dense gave for it). */
-    private static void releaseCopies(Tensor... pairs) {
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i + 1] != pairs[i]) release(pairs[i + 1]);
-        }
     }
 
     /** A kernel over {@code rows} rows: a work-group per row on GPUs, an item per row (count passed) on CPUs. */

@@ -17,10 +17,3 @@ __kernel void scatter_rows(__global const float* src, int srcOff, int srcRow, __
     if (i < total) dst[dstOff + rows[i / d] * d + i % d] = src[srcOff + (i / d) * srcRow + i % d];
 }
 
-// dst viewed with strides (each element once: no broadcast axes) += src (contiguous): how attention's
-// gradients reach q, k and v sliced from the rows of one fused projection.
-__kernel void add_into_strided(__global const float* src, int srcOff, __global float* dst, int dstOff,
-                               int8 dstStrides, int8 dims, int rank, int n) {
-    int i = get_global_id(0);
-    if (i < n) dst[dstOff + strided_offset(i, dims, dstStrides, rank)] += src[srcOff + i];
-}

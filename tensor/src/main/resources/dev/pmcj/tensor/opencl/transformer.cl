@@ -21,7 +21,8 @@ __kernel void rope(__global const float* x, int xOff, int xRow, __global const f
 }
 
 // Layouts: q, out, dout [B, T, H, D]; k, v [B, S, KV, D]; lse [B, H, T]; query head h reads KV head
-// h / (H / KV). Query (b, t) at position qPos[b T + t] sees keys 0..qPos. One work-group per query
+// h / (H / KV). q, k, v and dq, dk, dv come with their batch and row strides (xB, xT: rows of one
+// fused projection lie apart); each row's heads are contiguous, and out, lse and dout are dense. Query (b, t) at position qPos[b T + t] sees keys 0..qPos. One work-group per query
 // row (b, t, h) for the forward and dq, one per key row (b, j, kv head) for dk and dv; keys (or
 // queries) go through local memory GROUP at a time, and each item owns one column e of the result.
 
@@ -31,8 +32,9 @@ float dot_row(__global const float* x, __global const float* y, int d) {
     return s;
 }
 
-__kernel void attention_forward(__global const float* q, int qOff, __global const float* k, int kOff,
-                                __global const float* v, int vOff, __global const int* qPos,
+__kernel void attention_forward(__global const float* q, int qOff, int qB, int qT,
+                                __global const float* k, int kOff, int kB, int kT,
+                                __global const float* v, int vOff, int vB, int vT, __global const int* qPos,
                                 __global float* out, int outOff, __global float* lse, int lseOff,
                                 int T, int H, int D, int S, int KV) {
     __local float scratch[GROUP];
@@ -41,14 +43,13 @@ __kernel void attention_forward(__global const float* q, int qOff, __global cons
     int h = g % H, bt = g / H, t = bt % T, b = bt / T;
     int pos = qPos[bt], kvh = h / (H / KV);
     float scale = 1.0f / sqrt((float) D);
-    __global const float* qr = q + qOff + g * D;
-    __global const float* kb = k + kOff + (b * S * KV + kvh) * D;
-    __global const float* vb = v + vOff + (b * S * KV + kvh) * D;
-    int kStride = KV * D;
+    __global const float* qr = q + qOff + b * qB + t * qT + h * D;
+    __global const float* kb = k + kOff + b * kB + kvh * D;
+    __global const float* vb = v + vOff + b * vB + kvh * D;
     // Online max and sum per item, then combined across the group.
     float mx = -INFINITY, l = 0.0f;
     for (int j = lid; j <= pos; j += GROUP) {
-        float s = dot_row(qr, kb + j * kStride, D) * scale;
+        float s = dot_row(qr, kb + j * kT, D) * scale;
         if (s > mx) { l = l * exp(mx - s) + 1.0f; mx = s; } else { l += exp(s - mx); }
     }
     float gmx = group_max(mx, scratch);
@@ -58,10 +59,10 @@ __kernel void attention_forward(__global const float* q, int qOff, __global cons
         float acc = 0.0f;
         for (int c0 = 0; c0 <= pos; c0 += GROUP) {
             int j = c0 + lid;
-            p[lid] = j <= pos ? exp(dot_row(qr, kb + j * kStride, D) * scale - logZ) : 0.0f;
+            p[lid] = j <= pos ? exp(dot_row(qr, kb + j * kT, D) * scale - logZ) : 0.0f;
             barrier(CLK_LOCAL_MEM_FENCE);
             int count = min(GROUP, pos + 1 - c0);
-            if (e < D) for (int jj = 0; jj < count; jj++) acc = fma(p[jj], vb[(c0 + jj) * kStride + e], acc);
+            if (e < D) for (int jj = 0; jj < count; jj++) acc = fma(p[jj], vb[(c0 + jj) * vT + e], acc);
             barrier(CLK_LOCAL_MEM_FENCE);
         }
         if (e < D) out[outOff + g * D + e] = acc;
@@ -70,10 +71,11 @@ __kernel void attention_forward(__global const float* q, int qOff, __global cons
 }
 
 // dq += sum_j ds_j k_j with ds_j = p_j (dout . v_j - dout . out) / sqrt(D); saves dout . out in delta.
-__kernel void attention_backward_dq(__global const float* q, int qOff, __global const float* k, int kOff,
-                                    __global const float* v, int vOff, __global const int* qPos,
+__kernel void attention_backward_dq(__global const float* q, int qOff, int qB, int qT,
+                                    __global const float* k, int kOff, int kB, int kT,
+                                    __global const float* v, int vOff, int vB, int vT, __global const int* qPos,
                                     __global const float* out, int outOff, __global const float* lse, int lseOff,
-                                    __global const float* dout, int doOff, __global float* dq, int dqOff,
+                                    __global const float* dout, int doOff, __global float* dq, int dqOff, int dqB, int dqT,
                                     __global float* delta, int T, int H, int D, int S, int KV) {
     __local float scratch[GROUP];
     __local float ds[GROUP];
@@ -81,11 +83,10 @@ __kernel void attention_backward_dq(__global const float* q, int qOff, __global 
     int h = g % H, bt = g / H, t = bt % T, b = bt / T;
     int pos = qPos[bt], kvh = h / (H / KV);
     float scale = 1.0f / sqrt((float) D);
-    __global const float* qr = q + qOff + g * D;
+    __global const float* qr = q + qOff + b * qB + t * qT + h * D;
     __global const float* dor = dout + doOff + g * D;
-    __global const float* kb = k + kOff + (b * S * KV + kvh) * D;
-    __global const float* vb = v + vOff + (b * S * KV + kvh) * D;
-    int kStride = KV * D;
+    __global const float* kb = k + kOff + b * kB + kvh * D;
+    __global const float* vb = v + vOff + b * vB + kvh * D;
     float part = 0.0f;
     for (int e = lid; e < D; e += GROUP) part = fma(dor[e], out[outOff + g * D + e], part);
     float rowDot = group_sum(part, scratch);
@@ -97,64 +98,68 @@ __kernel void attention_backward_dq(__global const float* q, int qOff, __global 
             int j = c0 + lid;
             float dsj = 0.0f;
             if (j <= pos) {
-                float pj = exp(dot_row(qr, kb + j * kStride, D) * scale - logZ);
-                dsj = pj * (dot_row(dor, vb + j * kStride, D) - rowDot) * scale;
+                float pj = exp(dot_row(qr, kb + j * kT, D) * scale - logZ);
+                dsj = pj * (dot_row(dor, vb + j * vT, D) - rowDot) * scale;
             }
             ds[lid] = dsj;
             barrier(CLK_LOCAL_MEM_FENCE);
             int count = min(GROUP, pos + 1 - c0);
-            if (e < D) for (int jj = 0; jj < count; jj++) acc = fma(ds[jj], kb[(c0 + jj) * kStride + e], acc);
+            if (e < D) for (int jj = 0; jj < count; jj++) acc = fma(ds[jj], kb[(c0 + jj) * kT + e], acc);
             barrier(CLK_LOCAL_MEM_FENCE);
         }
-        if (e < D) dq[dqOff + g * D + e] += acc;
+        if (e < D) dq[dqOff + b * dqB + t * dqT + h * D + e] += acc;
     }
     if (lid == 0) delta[g] = rowDot;
 }
 
 // For key row (b, j, kv head): dv_j += sum p dout, dk_j += sum ds q over the queries (t, h in the
 // group) that see key j. Needs delta from attention_backward_dq.
-__kernel void attention_backward_dkv(__global const float* q, int qOff, __global const float* k, int kOff,
-                                     __global const float* v, int vOff, __global const int* qPos,
+__kernel void attention_backward_dkv(__global const float* q, int qOff, int qB, int qT,
+                                     __global const float* k, int kOff, int kB, int kT,
+                                     __global const float* v, int vOff, int vB, int vT, __global const int* qPos,
                                      __global const float* lse, int lseOff, __global const float* dout, int doOff,
-                                     __global const float* delta, __global float* dk, int dkOff,
-                                     __global float* dv, int dvOff, int T, int H, int D, int S, int KV) {
+                                     __global const float* delta, __global float* dk, int dkOff, int dkB, int dkT,
+                                     __global float* dv, int dvOff, int dvB, int dvT, int T, int H, int D, int S, int KV) {
     __local float ps[GROUP];
     __local float ds[GROUP];
     __local int rows[GROUP];
+    __local int qAt[GROUP];
     int lid = get_local_id(0), g = get_group_id(0);
     int kvh = g % KV, bj = g / KV, j = bj % S, b = bj / S;
     int group = H / KV, pairs = T * group;
     float scale = 1.0f / sqrt((float) D);
-    __global const float* kr = k + kOff + g * D;
-    __global const float* vr = v + vOff + g * D;
+    __global const float* kr = k + kOff + b * kB + j * kT + kvh * D;
+    __global const float* vr = v + vOff + b * vB + j * vT + kvh * D;
     for (int e0 = 0; e0 < D; e0 += GROUP) {
         int e = e0 + lid;
         float accK = 0.0f, accV = 0.0f;
         for (int c0 = 0; c0 < pairs; c0 += GROUP) {
             int c = c0 + lid, t = c / group, h = kvh * group + c % group;
             float pc = 0.0f, dsc = 0.0f;
-            int row = 0;
+            int row = 0, at = qOff;
             if (c < pairs && qPos[b * T + t] >= j) {
                 row = (b * T + t) * H + h;
-                pc = exp(dot_row(q + qOff + row * D, kr, D) * scale - lse[lseOff + (b * H + h) * T + t]);
+                at = qOff + b * qB + t * qT + h * D;
+                pc = exp(dot_row(q + at, kr, D) * scale - lse[lseOff + (b * H + h) * T + t]);
                 dsc = pc * (dot_row(dout + doOff + row * D, vr, D) - delta[row]) * scale;
             }
             ps[lid] = pc;
             ds[lid] = dsc;
             rows[lid] = row;
+            qAt[lid] = at;
             barrier(CLK_LOCAL_MEM_FENCE);
             int count = min(GROUP, pairs - c0);
             if (e < D) {
                 for (int cc = 0; cc < count; cc++) {
                     accV = fma(ps[cc], dout[doOff + rows[cc] * D + e], accV);
-                    accK = fma(ds[cc], q[qOff + rows[cc] * D + e], accK);
+                    accK = fma(ds[cc], q[qAt[cc] + e], accK);
                 }
             }
             barrier(CLK_LOCAL_MEM_FENCE);
         }
         if (e < D) {
-            dk[dkOff + g * D + e] += accK;
-            dv[dvOff + g * D + e] += accV;
+            dk[dkOff + b * dkB + j * dkT + kvh * D + e] += accK;
+            dv[dvOff + b * dvB + j * dvT + kvh * D + e] += accV;
         }
     }
 }
