@@ -7,7 +7,14 @@ import dev.pmcj.tensor.Tensor;
 import dev.pmcj.testsupport.OpenClDevice;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -58,6 +65,31 @@ class ConstantBuffersTest {
     }
 
     /** Rows {@code ids} of a table of rows of {@value #WIDTH}. */
+    /** Threads evicting each other's arrays while queueing calls (decoding groups run side by side). */
+    @Test
+    void threadsSharingTheKeptBuffersEachGetTheirOwnRows() throws Exception {
+        OpenClBackend cl = OpenClDevice.require();
+        float[] table = values(200 * WIDTH);
+        float[] expected = embedding(spec, table, IntStream.range(0, 200).toArray());
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                int first = thread;
+                runs.add(pool.submit(() -> {
+                    for (int round = 0; round < 100; round++) {
+                        int[] ids = {(first + 7 * round) % 200, (first * 31 + round) % 200}; // more arrays than are kept
+                        float[] got = embedding(cl, table, ids);
+                        for (int n = 0; n < ids.length; n++) {
+                            assertArrayEquals(Arrays.copyOfRange(expected, ids[n] * WIDTH, (ids[n] + 1) * WIDTH),
+                                    Arrays.copyOfRange(got, n * WIDTH, (n + 1) * WIDTH), "ids " + Arrays.toString(ids));
+                        }
+                    }
+                }));
+            }
+            for (Future<?> run : runs) run.get();
+        }
+    }
+
     private float[] embedding(Backend b, float[] table, int[] ids) {
         Tensor out = b.allocate(Shape.of(ids.length, WIDTH));
         b.embedding(b.fromHost(table, Shape.of(table.length / WIDTH, WIDTH)), ids, out);
