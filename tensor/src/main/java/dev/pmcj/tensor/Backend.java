@@ -98,9 +98,36 @@ public interface Backend {
      * {@code w} was packed from: a {@code [..., K]}, c {@code [..., N]} with a's leading axes.
      */
     default void matmul(Tensor a, PackedWeight w, Tensor c, boolean accumulate) {
-        Tensor copy = PackedWeight.of(this, w, CopiedWeight.class).copy();
+        linear(a, w, null, c, accumulate);
+    }
+
+    /**
+     * A linear layer: {@code c (+)= a @ w^T + bias}, with w {@code [N, K]} as {@link #matmul} takes it
+     * transposed and bias {@code [N]} (or null) added to every row after the product (and after c's
+     * old value when accumulating). This default is that product then {@link #binary} ADD; the OpenCL
+     * backend adds the bias as its product kernel stores c, one call instead of two.
+     */
+    default void linear(Tensor a, Tensor w, Tensor bias, Tensor c, boolean accumulate) {
+        Checks.bias("linear", bias, c);
+        matmul(a, false, w, true, c, accumulate);
+        if (bias != null) binary(BinaryOp.ADD, c, bias, c);
+    }
+
+    /**
+     * {@link #linear(Tensor, Tensor, Tensor, Tensor, boolean)} with the weight as packed: a weight
+     * this backend packed its own way goes to its {@link #matmul(Tensor, PackedWeight, Tensor, boolean)},
+     * the plain copy to the other form.
+     */
+    default void linear(Tensor a, PackedWeight w, Tensor bias, Tensor c, boolean accumulate) {
+        if (w.backend() == this && !(w instanceof CopiedWeight)) {
+            Checks.bias("linear", bias, c);
+            matmul(a, w, c, accumulate);
+            if (bias != null) binary(BinaryOp.ADD, c, bias, c);
+            return;
+        }
+        Tensor copy = PackedWeight.of(this, w, CopiedWeight.class).copy(); // refuses another backend's weight
         int rows = Checks.matmul(a, w, c);
-        matmul(a.reshape(rows, copy.dim(1)), false, copy, true, c.reshape(rows, copy.dim(0)), accumulate);
+        linear(a.reshape(rows, copy.dim(1)), copy, bias, c.reshape(rows, copy.dim(0)), accumulate);
     }
 
     // ---- element-wise -----------------------------------------------------------------------

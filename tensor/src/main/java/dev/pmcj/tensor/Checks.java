@@ -50,6 +50,16 @@ public final class Checks {
         }
     }
 
+    /** A linear layer's bias: null, or contiguous {@code [N]} for c's last axis of N. */
+    public static void bias(String op, Tensor bias, Tensor c) {
+        if (bias == null) return;
+        contiguous(op, "bias", bias);
+        if (bias.rank() != 1 || c.rank() == 0 || bias.dim(0) != c.dim(c.rank() - 1)) {
+            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not fit c " + c.shape()
+                    + ": expected [" + (c.rank() == 0 ? "?" : String.valueOf(c.dim(c.rank() - 1))) + "]");
+        }
+    }
+
     /**
      * Each row of {@code t} (the axes after the first) contiguous, rows any non-negative stride apart:
      * column blocks of a wider tensor's rows, which kernels read as {@code offset + n * stride(0) + j}.

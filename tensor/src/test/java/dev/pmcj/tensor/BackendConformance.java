@@ -225,6 +225,35 @@ public abstract class BackendConformance {
                 + " n=" + n, c, matmulTolerance(k), 1e-5);
     }
 
+    /**
+     * A linear layer, {@code c (+)= a W^T + bias}, with the weight as a tensor or packed, against the
+     * reference's product then its bias add, within the product's tolerance; sizes on both sides of a
+     * wide product tile. A bias of the wrong width is named.
+     */
+    @Property(tries = 40)
+    void linearWithBias(@ForAll @IntRange(min = 1, max = 140) int m, @ForAll @IntRange(min = 0, max = 70) int k,
+                        @ForAll @IntRange(min = 1, max = 140) int n, @ForAll boolean bias, @ForAll boolean packed,
+                        @ForAll boolean accumulate, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        Twin a = random(rnd, m, k), w = random(rnd, n, k), c = random(rnd, m, n), b = bias ? random(rnd, n) : null;
+        PackedWeight pw = packed ? candidate().packWeight(w.c) : null;
+        both(r -> {
+            if (r) {
+                reference.matmul(a.r, false, w.r, true, c.r, accumulate);
+                if (bias) reference.binary(BinaryOp.ADD, c.r, b.r, c.r);
+            } else if (packed) {
+                candidate().linear(a.c, pw, bias ? b.c : null, c.c, accumulate);
+            } else {
+                candidate().linear(a.c, w.c, bias ? b.c : null, c.c, accumulate);
+            }
+        });
+        assertClose("linear bias=" + bias + " packed=" + packed + " accumulate=" + accumulate + " m=" + m + " k=" + k
+                + " n=" + n, c, matmulTolerance(k), 1e-5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> candidate().linear(a.c, w.c, candidate().allocate(Shape.of(n + 1)), c.c, accumulate));
+        assertEquals("linear: bias [" + (n + 1) + "] does not fit c [" + m + ", " + n + "]: expected [" + n + "]", e.getMessage());
+    }
+
     @Example
     void packedWeightMismatchesAreNamed() {
         PackedWeight w = candidate().packWeight(candidate().allocate(Shape.of(5, 3)));

@@ -3,7 +3,6 @@ package dev.pmcj.autograd.ops;
 import dev.pmcj.autograd.Tape;
 import dev.pmcj.autograd.Var;
 import dev.pmcj.tensor.Backend;
-import dev.pmcj.tensor.BinaryOp;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Tensor;
 
@@ -27,8 +26,7 @@ public final class Linear {
         Backend be = t.backend();
         Tensor x2 = x.value().reshape(-1, in), w = weight.value().contiguous();
         Tensor y2 = t.allocateOutput(Shape.of(x2.dim(0), outDim));
-        be.matmul(x2, false, w, true, y2, false);
-        if (bias != null) be.binary(BinaryOp.ADD, y2, bias.value(), y2);
+        be.linear(x2, w, bias == null ? null : bias.value(), y2, false);
         int[] dims = x.shape().dims();
         dims[dims.length - 1] = outDim;
         Var out = t.output(y2.reshape(dims), x, weight, bias);

@@ -212,12 +212,24 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
+        product(a, transA, b, transB, c, accumulate, null);
+    }
+
+    @Override
+    public void linear(Tensor a, Tensor w, Tensor bias, Tensor c, boolean accumulate) {
+        Checks.bias("linear", bias, c);
+        product(a, false, w, true, c, accumulate, bias);
+    }
+
+    /** The product kernel; bias (or null) added per column as c is stored. */
+    private void product(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate, Tensor bias) {
         Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
         boolean wide = kernels == Kernels.GPU_WIDE || kernels == Kernels.GPU && rt.fillsDevice(tiles(d, 128));
         Launch call = launch("matmul", wide ? "matmul_wide" : kernels.name("matmul"))
                 .tensor("a", a).i(d.m() * d.k()).flag(transA)
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB)
-                .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate);
+                .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
+                .tensor("bias", bias == null ? c : bias).flag(bias != null); // c stands in, unread, for no bias
         if (kernels == Kernels.CPU) {
             // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
             call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});

@@ -1,4 +1,4 @@
-// c (+)= op(a) @ op(b) per batch, tiled: a 16x16 work-group computes a TILE x TILE block of c, each
+// c (+)= op(a) @ op(b) (+ bias per column, after c's old value, when hasBias) per batch, tiled: a 16x16 work-group computes a TILE x TILE block of c, each
 // item a PER x PER register block (rows ty + SIDE*i, columns tx + SIDE*j: neighbours read neighbouring
 // local words), staging DEPTH-deep slices of a and b through local memory. Tiles are read along
 // whichever axis is contiguous in global memory (coalesced for either transpose). Two sizes from one
@@ -11,7 +11,8 @@
 __kernel __attribute__((reqd_work_group_size(SIDE, SIDE, 1)))                                          \
 void NAME(__global const float* a, int aOff, int aBatch, int transA,                                   \
           __global const float* b, int bOff, int bBatch, int transB,                                   \
-          __global float* c, int cOff, int m, int n, int k, int accumulate) {                          \
+          __global float* c, int cOff, int m, int n, int k, int accumulate,                            \
+          __global const float* bias, int biasOff, int hasBias) {                                      \
     const int TILE = SIDE * PER;                                                                       \
     __local float as[DEPTH][SIDE * PER + 1];                                                           \
     __local float bs[DEPTH][SIDE * PER + 1];                                                           \
@@ -48,7 +49,9 @@ void NAME(__global const float* a, int aOff, int aBatch, int transA,            
         if (r >= m) continue;                                                                          \
         for (int j = 0; j < PER; j++) {                                                                \
             int col = col0 + tx + SIDE * j;                                                            \
-            if (col < n) c[r * n + col] = accumulate ? c[r * n + col] + acc[i][j] : acc[i][j];         \
+            if (col >= n) continue;                                                                    \
+            float v = accumulate ? c[r * n + col] + acc[i][j] : acc[i][j];                             \
+            c[r * n + col] = hasBias ? v + bias[biasOff + col] : v;                                    \
         }                                                                                              \
     }                                                                                                  \
 }

@@ -1,4 +1,4 @@
-// c (+)= op(a) @ op(b) per batch for CPU devices (PoCL): no local memory and no barriers. PoCL runs
+// c (+)= op(a) @ op(b) (+ bias per column, as matmul.cl) per batch for CPU devices (PoCL): no local memory and no barriers. PoCL runs
 // a work-group's items as a loop, so the tiled kernel's per-item register blocks live across
 // barriers and spill to memory; here each item computes a BM x BN block of c straight from global
 // memory (the CPU caches hold the rows it streams), in float8 vectors along a contiguous axis.
@@ -13,7 +13,8 @@ float hsum8(float8 v) {
 
 __kernel void matmul_cpu(__global const float* a, int aOff, int aBatch, int transA,
                          __global const float* b, int bOff, int bBatch, int transB,
-                         __global float* c, int cOff, int m, int n, int k, int accumulate) {
+                         __global float* c, int cOff, int m, int n, int k, int accumulate,
+                         __global const float* bias, int biasOff, int hasBias) {
     int batch = get_global_id(2);
     int j0 = get_global_id(0) * BN, i0 = get_global_id(1) * BM;
     if (i0 >= m || j0 >= n) return;
@@ -94,6 +95,9 @@ __kernel void matmul_cpu(__global const float* a, int aOff, int aBatch, int tran
     }
     for (int r = 0; r < min(BM, m - i0); r++) {
         __global float* cr = c + (i0 + r) * n + j0;
-        for (int q = 0; q < min(BN, n - j0); q++) cr[q] = accumulate ? cr[q] + acc[r][q] : acc[r][q];
+        for (int q = 0; q < min(BN, n - j0); q++) {
+            float v = accumulate ? cr[q] + acc[r][q] : acc[r][q];
+            cr[q] = hasBias ? v + bias[biasOff + j0 + q] : v;
+        }
     }
 }

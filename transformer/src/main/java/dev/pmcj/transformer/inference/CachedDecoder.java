@@ -153,7 +153,7 @@ final class CachedDecoder {
             mlp(l, r);
         }
         norm(r.last, w.normF(), w.normFBias(), r.lastNormed, r.lastMean, r.lastRstd);
-        product(r.lastNormed, w.head(), r.logits, false);
+        product(r.lastNormed, w.head(), null, r.logits, false);
         return r.logits;
     }
 
@@ -166,8 +166,7 @@ final class CachedDecoder {
             linear(r.h, lw.k(), lw.kBias(), r.k);
             linear(r.h, lw.v(), lw.vBias(), r.v);
         } else {
-            b.matmul(r.h, stacked.weight(), r.qkv, false);
-            if (stacked.bias() != null) b.binary(BinaryOp.ADD, r.qkv, stacked.bias(), r.qkv);
+            b.linear(r.h, stacked.weight(), stacked.bias(), r.qkv, false);
         }
         if (r.qkHeads != null) { // one row: q and k lie side by side in qkv, one call turns both
             b.rope(r.qkHeads, positions, c.ropeTheta(), r.qkHeads);
@@ -252,21 +251,19 @@ final class CachedDecoder {
 
     /** {@code out = in W^T (+ bias)}. */
     private void linear(Tensor in, Tensor weight, Tensor bias, Tensor out) {
-        product(in, weight, out, false);
-        if (bias != null) b.binary(BinaryOp.ADD, out, bias, out);
+        product(in, weight, bias, out, false);
     }
 
     /** {@code xs += in W^T (+ bias)}: a projection back into the residual stream. */
     private void residual(Tensor in, Tensor weight, Tensor bias, Tensor xs) {
-        product(in, weight, xs, true);
-        if (bias != null) b.binary(BinaryOp.ADD, xs, bias, xs);
+        product(in, weight, bias, xs, true);
     }
 
-    /** {@code out (+)= in W^T}, with W as packed when this session packs. */
-    private void product(Tensor in, Tensor weight, Tensor out, boolean accumulate) {
+    /** {@code out (+)= in W^T (+ bias)}, with W as packed when this session packs. */
+    private void product(Tensor in, Tensor weight, Tensor bias, Tensor out, boolean accumulate) {
         PackedWeight pw = w.packed().get(weight);
-        if (pw != null) b.matmul(in, pw, out, accumulate);
-        else b.matmul(in, false, weight, true, out, accumulate);
+        if (pw != null) b.linear(in, pw, bias, out, accumulate);
+        else b.linear(in, weight, bias, out, accumulate);
     }
 
     /** The first n rows of buffer; null where buffer is (no hidden buffer beside a stacked gate and up). */
