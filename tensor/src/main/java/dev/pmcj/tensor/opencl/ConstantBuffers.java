@@ -1,5 +1,6 @@
 package dev.pmcj.tensor.opencl;
 
+import dev.pmcj.tensor.RopeTable;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -48,19 +49,14 @@ final class ConstantBuffers {
 
     /**
      * The rope table of {@code positions}, {@code theta} and head size {@code d}: {@code cos, sin} of
-     * {@code positions[n] * theta^(-2i/d)} per (n, i), in double on the host; retained for the caller.
+     * {@code positions[n] * theta^(-2i/d)} per (n, i), the CPU backend's {@link RopeTable} rows one
+     * after another; retained for the caller.
      */
     cl_mem ropeTable(int[] positions, float theta, int d) {
         return get(new Key(d, theta, positions), () -> {
-            int half = d / 2;
-            float[] cs = new float[positions.length * half * 2];
-            for (int n = 0; n < positions.length; n++) {
-                for (int i = 0; i < half; i++) {
-                    double angle = positions[n] * Math.pow(theta, -2.0 * i / d);
-                    cs[(n * half + i) * 2] = (float) Math.cos(angle);
-                    cs[(n * half + i) * 2 + 1] = (float) Math.sin(angle);
-                }
-            }
+            RopeTable table = RopeTable.of(theta, d, 1);
+            float[] cs = new float[positions.length * d];
+            for (int n = 0; n < positions.length; n++) System.arraycopy(table.row(positions[n]), 0, cs, n * d, d);
             return upload(Sizeof.cl_float, cs.length, Pointer.to(cs));
         });
     }

@@ -7,6 +7,7 @@ import dev.pmcj.tensor.PackedWeight;
 import dev.pmcj.tensor.BinaryOp;
 import dev.pmcj.tensor.Checks;
 import dev.pmcj.tensor.ReduceOp;
+import dev.pmcj.tensor.RopeTable;
 import dev.pmcj.tensor.ScalarBackend;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Storage;

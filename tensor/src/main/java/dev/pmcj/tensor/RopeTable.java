@@ -1,4 +1,4 @@
-package dev.pmcj.tensor.vector;
+package dev.pmcj.tensor;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * per pair cost more than the rotation itself. A row holds the same double expressions cast to
  * float as computing them in place, so the same bits. Positions from {@link #CACHED} on (past any
  * context a model here has) are computed at each call, so a large position cannot grow the table.
+ * The CPU backend rotates with its rows; the OpenCL backend uploads them.
  */
-final class RopeTable {
+public final class RopeTable {
     static final int CACHED = 1 << 16;
 
     private record Key(float theta, int d, int sign) {
@@ -28,12 +29,12 @@ final class RopeTable {
     }
 
     /** The table of angles {@code sign * position * theta^(-2i/d)}. */
-    static RopeTable of(float theta, int d, int sign) {
+    public static RopeTable of(float theta, int d, int sign) {
         return TABLES.computeIfAbsent(new Key(theta, d, sign), RopeTable::new);
     }
 
     /** {@code cos, sin} of pair i at {@code [2i], [2i + 1]} for one position; callers only read it. */
-    float[] row(int position) {
+    public float[] row(int position) {
         if (position >= CACHED) return compute(position);
         float[][] r = rows;
         return position < r.length ? r[position] : grow(position);
