@@ -1,9 +1,8 @@
 package dev.pmcj.pmc.model;
 
+import dev.pmcj.transformer.checkpoint.FloatChunks;
 import dev.pmcj.transformer.model.Decoder;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +14,6 @@ import java.util.HexFormat;
  * left in the folder is never continued by mistake.
  */
 public final class Fingerprint {
-    private static final int CHUNK_FLOATS = 1 << 16;
     private final MessageDigest sha;
 
     public Fingerprint() {
@@ -35,15 +33,7 @@ public final class Fingerprint {
 
     /** Adds the decoder's weights (one host transfer) as little-endian floats. */
     public Fingerprint weights(Decoder model) {
-        float[] w = model.parameters().params().toHost();
-        ByteBuffer bytes = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < w.length; from += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, w.length - from);
-            bytes.clear();
-            bytes.asFloatBuffer().put(w, from, n);
-            bytes.limit(4 * n);
-            sha.update(bytes);
-        }
+        FloatChunks.forEach(model.parameters().params().toHost(), sha::update);
         return this;
     }
 

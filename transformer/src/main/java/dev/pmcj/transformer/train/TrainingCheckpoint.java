@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmcj.autograd.ParameterStore;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Tensor;
+import dev.pmcj.transformer.checkpoint.FloatChunks;
 import dev.pmcj.transformer.model.ModelConfig;
 
 import java.io.IOException;
@@ -28,7 +29,6 @@ public final class TrainingCheckpoint {
     public static final String FILE = "training-state.pmcj";
     private static final byte[] MAGIC = "PMCJTRN1".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
-    private static final int CHUNK_FLOATS = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TrainingCheckpoint() {
@@ -60,7 +60,7 @@ public final class TrainingCheckpoint {
                 head.put(MAGIC).putInt(json.length).put(json).flip();
                 writeFully(ch, head);
                 for (Tensor t : new Tensor[]{store.params(), store.firstMoment(), store.secondMoment()}) {
-                    writeFloats(ch, t.toHost());
+                    FloatChunks.forEach(t.toHost(), bytes -> writeFully(ch, bytes));
                 }
                 ch.force(true);
             }
@@ -129,21 +129,10 @@ public final class TrainingCheckpoint {
         if (!ok) throw new CheckpointFormatException(file + ": " + problem);
     }
 
-    private static void writeFloats(FileChannel ch, float[] data) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(data.length, CHUNK_FLOATS)).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, data.length - from);
-            buf.clear();
-            buf.asFloatBuffer().put(data, from, n);
-            buf.limit(4 * n);
-            writeFully(ch, buf);
-        }
-    }
-
     private static float[] readFloats(FileChannel ch, int count, Path file) throws IOException {
         float[] out = new float[count];
-        for (int from = 0; from < count; from += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, count - from);
+        for (int from = 0; from < count; from += FloatChunks.CHUNK_FLOATS) {
+            int n = Math.min(FloatChunks.CHUNK_FLOATS, count - from);
             readFully(ch, 4 * n, file).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, from, n);
         }
         return out;
