@@ -121,9 +121,12 @@ final class CachedDecoder {
         x = b.allocate(Shape.of(rows, c.dim()));
         h = b.allocate(Shape.of(rows, c.dim()));
         qkv = b.allocate(Shape.of(rows, c.dim() + 2 * c.kvDim()));
-        q = b.allocate(Shape.of(rows, c.dim()));
-        k = b.allocate(Shape.of(rows, c.kvDim()));
-        v = b.allocate(Shape.of(rows, c.kvDim()));
+        // Buffers of their own only where the stacked product's slices are not read in place (see views):
+        // q and k for rope's several rows (Llama) or separate products, v for separate products.
+        boolean stacked = w.qkv() != null;
+        q = stacked && gpt2 ? null : b.allocate(Shape.of(rows, c.dim()));
+        k = stacked && gpt2 ? null : b.allocate(Shape.of(rows, c.kvDim()));
+        v = stacked ? null : b.allocate(Shape.of(rows, c.kvDim()));
         att = b.allocate(Shape.of(rows, c.dim()));
         lse = b.allocate(Shape.of(rows * c.heads()));
         // A stacked gate and up has one buffer; separate products (GPT-2's fc, unstacked gate and up) the other.
@@ -266,7 +269,7 @@ final class CachedDecoder {
         else b.linear(in, weight, bias, out, accumulate);
     }
 
-    /** The first n rows of buffer; null where buffer is (no hidden buffer beside a stacked gate and up). */
+    /** The first n rows of buffer; null where buffer is (a buffer this decoder's weights never need). */
     private static Tensor rows(Tensor buffer, int n) {
         return buffer == null ? null : buffer.slice(0, 0, n);
     }
