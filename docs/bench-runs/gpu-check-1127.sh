@@ -3,8 +3,8 @@
 # 1. every module's tests with CI=true (OpenCL device 0 = the GPU, the CPU backend on the host's cores);
 # 2. bench/quick --device opencl under JFR (profile settings; the recording comes back for `jfr print`);
 #    BUNDLES="A B" runs it for each of several bundle folders' lib/ in turn (an older build beside this one);
-# 3. with "all" (not yet run: the session that wrote it was refused a third machine): bench/op-times --device opencl (small, gpt2), the PyTorch anchor on CUDA, and the
-#    full demo on OpenCL.  Optional first arg: "quick" skips step 1.
+# 3. with "all": bench/op-times --device opencl (small, gpt2; each bundle), the PyTorch anchor on CUDA (TORCH=0 skips it), and the
+#    full demo on OpenCL (DEMO=0 skips it).  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
 set -u
 cd "$(dirname "$0")/../.."
 G="$PWD/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
@@ -39,14 +39,16 @@ for B in ${BUNDLES:-$G}; do
     -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.Quick --device opencl 2>&1 | grep -v 'jfr\|Flight' | tee "$OUT/quick-opencl-$tag.txt"
 done
 if [ "${1:-}" = all ]; then
-  for cfg in small gpt2; do
-    el "op-times $cfg --device opencl"
-    timeout 90 "$J" "${JO[@]}" -Xmx8g -cp "$G/lib/*" dev.pmcj.bench.OpTimes $cfg 20 --device opencl 2>&1 | tee "$OUT/op-times-$cfg-opencl.txt"
+  for B in ${BUNDLES:-$G}; do
+    for cfg in small gpt2; do
+      el "op-times $cfg --device opencl ($(basename "$B"))"
+      timeout 90 "$J" "${JO[@]}" -Xmx8g -cp "$B/lib/*" dev.pmcj.bench.OpTimes $cfg 20 --device opencl 2>&1 | tee "$OUT/op-times-$cfg-opencl-$(basename "$B").txt"
+    done
   done
   el torch
-  timeout 90 python3 bench/anchor-on-cuda.py "$G/shared/bench/anchors" 2>&1 | grep -v '^#' | tee "$OUT/torch-cuda.txt"
+  [ "${TORCH:-1}" = 1 ] && timeout 90 python3 bench/anchor-on-cuda.py "$G/shared/bench/anchors" 2>&1 | grep -v '^#' | tee "$OUT/torch-cuda.txt"
   el "demo opencl"
-  timeout "${DEMO_S:-120}" "$J" "${JO[@]}" -Xms512m -Xmx6g -cp "$G/lib/*" dev.pmcj.pmc.cli.Main demo --device opencl --out /tmp/demo-opencl 2>&1 \
+  [ "${DEMO:-1}" = 1 ] && timeout "${DEMO_S:-120}" "$J" "${JO[@]}" -Xms512m -Xmx6g -cp "$G/lib/*" dev.pmcj.pmc.cli.Main demo --device opencl --out /tmp/demo-opencl 2>&1 \
     | tr '\r' '\n' | grep -v '^  \[' | tail -12
   cp /tmp/demo-opencl/metrics.json "$OUT/demo-full-opencl.json" 2>/dev/null
 fi

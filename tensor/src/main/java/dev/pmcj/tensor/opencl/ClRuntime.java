@@ -42,13 +42,14 @@ final class ClRuntime {
     final DeviceRef ref;
     /** A CPU device (PoCL): kernels without local memory or barriers run faster there. */
     final boolean cpu;
-    private final int computeUnits;
+    final int computeUnits;
     private final long maxGroup;
     final cl_context context;
     final cl_command_queue queue;
     private final cl_program program;
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
     final ConstantBuffers constants = new ConstantBuffers(this);
+    final ScratchBuffers scratch = new ScratchBuffers(this);
 
     ClRuntime(DeviceRef ref) {
         this.ref = ref;
@@ -84,14 +85,6 @@ final class ClRuntime {
         if (!cpu) return GROUP;
         long perGroup = (items + 4L * computeUnits - 1) / (4L * computeUnits);
         return Math.min(maxGroup, Math.max(GROUP, (perGroup + GROUP - 1) / GROUP * GROUP));
-    }
-
-    /**
-     * True when {@code groups} large work-groups keep every compute unit busy, two each (a GPU holds
-     * about two 256-item groups of 8 x 8 register blocks per multiprocessor).
-     */
-    boolean fillsDevice(long groups) {
-        return groups >= 2L * computeUnits;
     }
 
     /** Every OpenCL device of every platform, in platform order; throws when OpenCL is unusable. */

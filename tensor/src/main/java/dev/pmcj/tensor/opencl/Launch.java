@@ -74,9 +74,9 @@ final class Launch {
                 + ", not on this OpenCL device (" + t.backend().name() + " tensors need transferring first)");
     }
 
-    /** The buffer alone, for a kernel's own scratch tensors (offset 0, no offset argument). */
-    Launch scratch(Tensor t) {
-        return hold((ClStorage) t.storage());
+    /** A kernel's own intermediate buffer, alone (no offset argument). */
+    Launch scratch(ScratchBuffers.Scratch s) {
+        return mem(s.mem());
     }
 
     Launch mem(cl_mem m) {

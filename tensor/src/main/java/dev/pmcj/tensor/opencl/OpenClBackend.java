@@ -29,6 +29,11 @@ public final class OpenClBackend implements Backend {
     private static final int MAX_RANK = 8;
     private static final Map<Integer, OpenClBackend> OPEN = new HashMap<>();
 
+    /** matmul.cl's tile side, and its depth of one step along k. */
+    private static final int TILE = 64, DEPTH = 16;
+    /** The least depth of k worth a work-group when a product is split (eight steps). */
+    private static final int MIN_SLICE = 128;
+
     private final ClRuntime rt;
     private final int index;
     private final Kernels kernels;
@@ -42,12 +47,11 @@ public final class OpenClBackend implements Backend {
     /**
      * Variants of the matmul and attention kernels. GPU: work-groups cooperate through local memory
      * and barriers. CPU ({@code *_cpu} kernels): one work item per output block or row and no barriers,
-     * since PoCL runs a group's items as a loop and spills whatever lives across a barrier. GPU takes
-     * the 128-wide product tile ({@code matmul_wide}) for products with tiles enough to fill the device;
-     * GPU_WIDE takes it at every size, so tests hold it to the specification on small shapes too.
+     * since PoCL runs a group's items as a loop and spills whatever lives across a barrier. GPU_SPLIT
+     * is GPU with every product split along k (see {@link #kChunk}).
      */
     enum Kernels {
-        GPU, CPU, GPU_WIDE;
+        GPU, CPU, GPU_SPLIT;
 
         String name(String kernel) {
             return this == CPU ? kernel + "_cpu" : kernel;
@@ -81,6 +85,10 @@ public final class OpenClBackend implements Backend {
 
     Kernels kernels() {
         return kernels;
+    }
+
+    ClRuntime runtime() {
+        return rt;
     }
 
     /** This device with the given kernel variants (tests run both on whatever device they have). */
@@ -224,25 +232,48 @@ public final class OpenClBackend implements Backend {
     /** The product kernel; bias (or null) added per column as c is stored. */
     private void product(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate, Tensor bias) {
         Checks.MatmulDims d = Checks.matmul(a, transA, b, transB, c);
-        boolean wide = kernels == Kernels.GPU_WIDE || kernels == Kernels.GPU && rt.fillsDevice(tiles(d, 128));
-        Launch call = launch("matmul", wide ? "matmul_wide" : kernels.name("matmul"))
+        int kChunk = kChunk(d), splits = kChunk < d.k() ? (d.k() + kChunk - 1) / kChunk : 1;
+        Launch call = launch("matmul", kernels.name("matmul"))
                 .tensor("a", a).i(d.m() * d.k()).flag(transA)
-                .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB)
-                .tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
-                .tensor("bias", bias == null ? c : bias).flag(bias != null); // c stands in, unread, for no bias
+                .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB);
         if (kernels == Kernels.CPU) {
             // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
-            call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
-        } else {
-            int tile = wide ? 128 : 64;
-            long tilesN = (d.n() + tile - 1) / tile, tilesM = (d.m() + tile - 1) / tile;
-            call.grid(new long[]{tilesN * 16, tilesM * 16, d.batch()}, new long[]{16, 16, 1});
+            call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
+                    .tensor("bias", bias == null ? c : bias).flag(bias != null) // c stands in, unread, for no bias
+                    .grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
+            return;
+        }
+        long[] grid = {(d.n() + TILE - 1) / TILE * 16, (d.m() + TILE - 1) / TILE * 16, (long) d.batch() * splits};
+        if (splits == 1) {
+            call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
+                    .tensor("bias", bias == null ? c : bias).flag(bias != null)
+                    .i(1).i(kChunk).grid(grid, new long[]{16, 16, 1});
+            return;
+        }
+        try (ScratchBuffers.Scratch partial = rt.scratch.take(grid[2] * d.m() * d.n())) {
+            call.scratch(partial).i(0).i(d.m()).i(d.n()).i(d.k()).flag(false).scratch(partial).i(0).flag(false)
+                    .i(splits).i(kChunk).grid(grid, new long[]{16, 16, 1});
+            launch("matmul", "matmul_sum_splits").scratch(partial).i(splits).i(d.batch()).i(d.m()).i(d.n())
+                    .tensor("c", c).flag(accumulate).tensor("bias", bias == null ? c : bias).flag(bias != null)
+                    .items((long) d.batch() * d.m() * d.n());
         }
     }
 
-    /** Work-groups of a product in tiles of {@code tile} x {@code tile}. */
-    private static long tiles(Checks.MatmulDims d, int tile) {
-        return (long) d.batch() * ((d.m() + tile - 1) / tile) * ((d.n() + tile - 1) / tile);
+    /**
+     * How deep a slice of k one work-group sums: all of k, unless the product has fewer tiles than the
+     * device has compute units, when k is cut into slices of at least {@link #MIN_SLICE}, enough for
+     * two work-groups a unit (GPT-2's input gradients at 256 tokens: 48 tiles on an H200's 132 units,
+     * the LM head's with k = 50,257). GPU_SPLIT cuts every k deeper than one step into three, so tests
+     * reach the split path on small shapes.
+     */
+    private int kChunk(Checks.MatmulDims d) {
+        long tiles = (long) d.batch() * ((d.m() + TILE - 1) / TILE) * ((d.n() + TILE - 1) / TILE);
+        long slices = switch (kernels) {
+            case CPU -> 1;
+            case GPU -> tiles == 0 || tiles >= rt.computeUnits ? 1 : Math.min(d.k() / MIN_SLICE, (2L * rt.computeUnits + tiles - 1) / tiles);
+            case GPU_SPLIT -> d.k() > DEPTH ? 3 : 1;
+        };
+        return slices <= 1 ? d.k() : (int) roundUp((d.k() + slices - 1) / slices, DEPTH);
     }
 
     private static long roundUp(long n, long multiple) {
@@ -324,12 +355,12 @@ public final class OpenClBackend implements Backend {
     public void sumOfSquares(Tensor x, Tensor out) {
         Checks.oneElement("sumOfSquares", x, out);
         int groups = (int) Math.max(1, Math.min(256, (x.size() + ClRuntime.GROUP - 1L) / ClRuntime.GROUP));
-        Tensor partial = uninitialized(Shape.of(groups));
-        launch("sumOfSquares", "sum_squares_partial").tensor("x", x).i(x.size())
-                .scratch(partial).groups(groups);
-        launch("sumOfSquares", "sum_partials").scratch(partial).i(groups)
-                .tensor("out", out).groups(1);
-        release(partial);
+        try (ScratchBuffers.Scratch partial = rt.scratch.take(groups)) {
+            launch("sumOfSquares", "sum_squares_partial").tensor("x", x).i(x.size())
+                    .scratch(partial).groups(groups);
+            launch("sumOfSquares", "sum_partials").scratch(partial).i(groups)
+                    .tensor("out", out).groups(1);
+        }
     }
 
     // ---- last-axis kernels ------------------------------------------------------------------
@@ -472,14 +503,14 @@ public final class OpenClBackend implements Backend {
         Checks.attentionBackward(op, q, k, v, qPos, out, lse, dout, dq, dk, dv);
         int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
         // dout . out per query row, computed by the dq kernel and read by the dk/dv kernel.
-        Tensor delta = uninitialized(Shape.of(b * t * h));
-        perRow(launch(op, kernels.name("attention_backward_dq")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
-                .tensor("out", out).tensor("lse", lse).tensor("dout", dout).headRows("dq", dq)
-                .scratch(delta).i(t).i(h).i(d).i(s).i(kv), b * t * h);
-        perRow(launch(op, kernels.name("attention_backward_dkv")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
-                .tensor("lse", lse).tensor("dout", dout).scratch(delta)
-                .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv), b * s * kv);
-        release(delta);
+        try (ScratchBuffers.Scratch delta = rt.scratch.take((long) b * t * h)) {
+            perRow(launch(op, kernels.name("attention_backward_dq")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
+                    .tensor("out", out).tensor("lse", lse).tensor("dout", dout).headRows("dq", dq)
+                    .scratch(delta).i(t).i(h).i(d).i(s).i(kv), b * t * h);
+            perRow(launch(op, kernels.name("attention_backward_dkv")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
+                    .tensor("lse", lse).tensor("dout", dout).scratch(delta)
+                    .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv), b * s * kv);
+        }
     }
 
     /** A kernel over {@code rows} rows: a work-group per row on GPUs, an item per row (count passed) on CPUs. */

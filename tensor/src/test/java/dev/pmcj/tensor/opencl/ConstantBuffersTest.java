@@ -64,7 +64,6 @@ class ConstantBuffersTest {
         }
     }
 
-    /** Rows {@code ids} of a table of rows of {@value #WIDTH}. */
     /** Threads evicting each other's arrays while queueing calls (decoding groups run side by side). */
     @Test
     void threadsSharingTheKeptBuffersEachGetTheirOwnRows() throws Exception {
@@ -90,6 +89,7 @@ class ConstantBuffersTest {
         }
     }
 
+    /** Rows {@code ids} of a table of rows of {@value #WIDTH}. */
     private float[] embedding(Backend b, float[] table, int[] ids) {
         Tensor out = b.allocate(Shape.of(ids.length, WIDTH));
         b.embedding(b.fromHost(table, Shape.of(table.length / WIDTH, WIDTH)), ids, out);
