@@ -368,6 +368,17 @@ public abstract class BackendConformance {
         assertClose("reduce " + op + " axis " + axis, out, 1e-5, 1e-5);
     }
 
+    /** A bias's gradient: many rows summed into one, as a training step's tokens are. */
+    @Property(tries = 30)
+    void sumToOfManyRows(@ForAll @IntRange(min = 1, max = 4) int d0, @ForAll @IntRange(min = 1, max = 400) int d1,
+                         @ForAll @IntRange(min = 1, max = 150) int n, @ForAll boolean leadingOne, @ForAll boolean accumulate,
+                         @ForAll long seed) {
+        Random rnd = new Random(seed);
+        Twin x = random(rnd, d0, d1, n), out = leadingOne ? random(rnd, 1, n) : random(rnd, n);
+        both(r -> (r ? reference : candidate()).sumTo(pick(x, r), pick(out, r), accumulate));
+        assertClose("sumTo rows=" + d0 * d1 + " n=" + n, out, matmulTolerance(d0 * d1), 1e-5);
+    }
+
     @Property(tries = 20)
     void sumOfSquares(@ForAll @IntRange(min = 0, max = 300_000) int n, @ForAll long seed) {
         Random rnd = new Random(seed);
@@ -566,7 +577,9 @@ public abstract class BackendConformance {
         assertClose("embedding", out, 0, 0);
         Twin dout = random(rnd, n, d), dtable = random(rnd, vocab, d);
         both(r -> (r ? reference : candidate()).embeddingBackward(pick(dout, r), ids, pick(dtable, r)));
-        assertClose("embeddingBackward", dtable, 1e-6, 1e-6);
+        // A row repeated r times sums r gradients onto its old value, in another order than the
+        // specification's (1e-6 failed now and then for 40 ids: 1.5e-6 off at 0.23): a sum's tolerance.
+        assertClose("embeddingBackward", dtable, matmulTolerance(n), 1e-6);
     }
 
     @Property(tries = 40)

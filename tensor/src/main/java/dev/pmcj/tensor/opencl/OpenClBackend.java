@@ -31,7 +31,7 @@ public final class OpenClBackend implements Backend {
 
     /** matmul.cl's tile side, and its depth of one step along k. */
     private static final int TILE = 64, DEPTH = 16;
-    /** The least depth of k worth a work-group when a product is split (eight steps). */
+    /** The least depth of k (or rows of a column sum) worth a work-group when work is split. */
     private static final int MIN_SLICE = 128;
 
     private final ClRuntime rt;
@@ -331,11 +331,60 @@ public final class OpenClBackend implements Backend {
             if (!accumulate) fill(out, 0f);
             return;
         }
+        if (kernels != Kernels.CPU && sumsLeadingAxes(x, out)) {
+            columnSums("sumTo", ColumnSums.DY, x, null, null, null, null, out, accumulate);
+            return;
+        }
         int rank = x.rank(), lead = rank - out.rank();
         int[] reduced = new int[rank];
         for (int a = 0; a < rank; a++) reduced[a] = (a < lead || out.dim(a - lead) == 1) && x.dim(a) != 1 ? 1 : 0;
         launch("sumTo", "sum_to").tensor("x", x).int8(x.shape().dims()).int8(reduced).i(rank)
                 .tensor("out", out).i(out.size()).flag(accumulate).items(out.size());
+    }
+
+    /** True when out is x's trailing axes (after any leading axes of 1): x's rows summed into one. */
+    private static boolean sumsLeadingAxes(Tensor x, Tensor out) {
+        int first = 0;
+        while (first < out.rank() && out.dim(first) == 1) first++;
+        int kept = out.rank() - first;
+        if (kept == 0 || kept > x.rank()) return false;
+        for (int i = 0; i < kept; i++) {
+            if (out.dim(first + i) != x.dim(x.rank() - kept + i)) return false;
+        }
+        return true;
+    }
+
+    /** What {@link #columnSums} sums over rows: column_sums_partial's modes, in its order. */
+    private enum ColumnSums { DY, LAYER_NORM, RMS_NORM }
+
+    /**
+     * Per column of {@code [rows, n]} tensors, sums over the rows into g and b (DY: b (+)= dy's;
+     * LAYER_NORM: g += dy xhat's, b += dy's, b null for none; RMS_NORM: g += dy x rstd's), in chunks
+     * of rows enough for two work-groups a compute unit, each at least {@link #MIN_SLICE} rows
+     * (GPU_SPLIT: three, so tests reach several chunks on small shapes); chunks added in order.
+     */
+    private void columnSums(String op, ColumnSums mode, Tensor dy, Tensor x, Tensor mean, Tensor rstd,
+                            Tensor g, Tensor b, boolean accumulate) {
+        int n = mode == ColumnSums.DY ? b.size() : g.size(), rows = dy.size() / n;
+        long columnGroups = (n + 63) / 64;
+        long chunks = kernels == Kernels.GPU_SPLIT ? Math.min(3, rows)
+                : Math.max(1, Math.min(rows / MIN_SLICE, (2L * rt.computeUnits + columnGroups - 1) / columnGroups));
+        int chunkRows = (int) ((rows + chunks - 1) / chunks);
+        chunks = (rows + chunkRows - 1) / chunkRows;
+        try (ScratchBuffers.Scratch pg = rt.scratch.take(chunks * n); ScratchBuffers.Scratch pb = rt.scratch.take(chunks * n)) {
+            launch(op, "column_sums_partial").i(mode.ordinal()).tensor("dy", dy).tensor("x", x == null ? dy : x)
+                    .tensor("mean", mean == null ? dy : mean).tensor("rstd", rstd == null ? dy : rstd)
+                    .i(rows).i(n).i(chunkRows).scratch(pg).scratch(pb)
+                    .grid(new long[]{columnGroups * 64, chunks * 4}, new long[]{64, 4});
+            if (mode != ColumnSums.DY) sumChunks(op, pg, (int) chunks, g, accumulate);
+            if (b != null) sumChunks(op, pb, (int) chunks, b, accumulate);
+        }
+    }
+
+    /** out (+)= the sum of {@code chunks} rows of partial sums, in order. */
+    private void sumChunks(String op, ScratchBuffers.Scratch partial, int chunks, Tensor out, boolean accumulate) {
+        launch(op, "matmul_sum_splits").scratch(partial).i(chunks).i(1).i(1).i(out.size())
+                .tensor("out", out).flag(accumulate).tensor("bias", out).flag(false).items(out.size());
     }
 
     // ---- reductions -------------------------------------------------------------------------
@@ -428,6 +477,10 @@ public final class OpenClBackend implements Backend {
         int n = x.shape().last();
         launch(op, "layer_norm_backward_dx").tensor("dy", dy).tensor("x", x).tensor("gamma", gamma)
                 .tensor("mean", mean).tensor("rstd", rstd).tensor("dx", dx).i(n).groups(rows(x));
+        if (kernels != Kernels.CPU && x.size() > 0) {
+            columnSums(op, ColumnSums.LAYER_NORM, dy, x, mean, rstd, dgamma, dbeta, true);
+            return;
+        }
         launch(op, "layer_norm_backward_params").tensor("dy", dy).tensor("x", x).tensor("mean", mean)
                 .tensor("rstd", rstd).tensor("dgamma", dgamma).tensor("dbeta", dbeta == null ? dgamma : dbeta)
                 .flag(dbeta != null).i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
@@ -454,6 +507,10 @@ public final class OpenClBackend implements Backend {
         int n = x.shape().last();
         launch(op, "rms_norm_backward_dx").tensor("dy", dy).tensor("x", x).tensor("gamma", gamma)
                 .tensor("rstd", rstd).tensor("dx", dx).i(n).groups(rows(x));
+        if (kernels != Kernels.CPU && x.size() > 0) {
+            columnSums(op, ColumnSums.RMS_NORM, dy, x, null, rstd, dgamma, null, true);
+            return;
+        }
         launch(op, "rms_norm_backward_params").tensor("dy", dy).tensor("x", x).tensor("rstd", rstd)
                 .tensor("dgamma", dgamma).i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
     }

@@ -108,6 +108,7 @@ __kernel void layer_norm_backward_dx(__global const float* dy, int dyOff, __glob
 }
 
 // Per channel i: dgamma += sum_rows dy xhat; dbeta += sum_rows dy (fixed row order: deterministic).
+// For CPUs; GPUs take column_sums_partial (below), as for rms_norm_backward_params.
 __kernel void layer_norm_backward_params(__global const float* dy, int dyOff, __global const float* x, int xOff,
                                          __global const float* mean, int mOff, __global const float* rstd, int rOff,
                                          __global float* dgamma, int dgOff, __global float* dbeta, int dbOff,
@@ -160,4 +161,40 @@ __kernel void rms_norm_backward_params(__global const float* dy, int dyOff, __gl
     float dg = 0.0f;
     for (int r = 0; r < rows; r++) dg = fma(dy[dyOff + r * n + i] * x[xOff + r * n + i], rstd[rOff + r], dg);
     dgamma[dgOff + i] += dg;
+}
+
+// Sums over the rows of [rows, n] tensors per column, for GPUs: a bias's gradient (SUMS_DY: dy),
+// layer norm's parameters' (SUMS_LAYER_NORM: dy xhat and dy) and RMS norm's (SUMS_RMS_NORM: dy x rstd).
+// A work-group of 64 columns x 4 row lanes per 64 columns and chunk of rows writes the chunk's sums to
+// g[chunk * n + col] and b[chunk * n + col]; matmul_sum_splits adds the chunks in order. One item
+// per column walking every row alone (the *_params kernels and sum_to, kept for CPUs) left a GPU
+// waiting on one load after another: about 0.3 ms for a bias of 768 over 1,024 rows.
+#define SUMS_DY 0
+#define SUMS_LAYER_NORM 1
+#define SUMS_RMS_NORM 2
+__kernel __attribute__((reqd_work_group_size(64, 4, 1)))
+void column_sums_partial(int mode, __global const float* dy, int dyOff, __global const float* x, int xOff,
+                         __global const float* mean, int mOff, __global const float* rstd, int rOff,
+                         int rows, int n, int chunkRows, __global float* g, __global float* b) {
+    __local float lg[4][64], lb[4][64];
+    int col = get_global_id(0), tx = get_local_id(0), lane = get_local_id(1), chunk = get_group_id(1);
+    float sg = 0.0f, sb = 0.0f;
+    if (col < n) {
+        int end = min(rows, (chunk + 1) * chunkRows);
+        for (int r = chunk * chunkRows + lane; r < end; r += 4) {
+            long i = (long) r * n + col;
+            float d = dy[dyOff + i];
+            if (mode == SUMS_LAYER_NORM) sg = fma(d, (x[xOff + i] - mean[mOff + r]) * rstd[rOff + r], sg);
+            else if (mode == SUMS_RMS_NORM) sg = fma(d * x[xOff + i], rstd[rOff + r], sg);
+            sb += d;
+        }
+    }
+    lg[lane][tx] = sg;
+    lb[lane][tx] = sb;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (lane == 0 && col < n) {
+        long o = (long) chunk * n + col;
+        if (mode != SUMS_DY) g[o] = lg[0][tx] + lg[1][tx] + lg[2][tx] + lg[3][tx];
+        if (mode != SUMS_RMS_NORM) b[o] = lb[0][tx] + lb[1][tx] + lb[2][tx] + lb[3][tx];
+    }
 }
