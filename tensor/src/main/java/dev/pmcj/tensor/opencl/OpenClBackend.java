@@ -48,7 +48,8 @@ public final class OpenClBackend implements Backend {
      * Variants of the matmul and attention kernels. GPU: work-groups cooperate through local memory
      * and barriers. CPU ({@code *_cpu} kernels): one work item per output block or row and no barriers,
      * since PoCL runs a group's items as a loop and spills whatever lives across a barrier. GPU_SPLIT
-     * is GPU with every product split along k (see {@link #kChunk}).
+     * is GPU with every product split along k and every sum over rows in three chunks ({@link #kChunk},
+     * {@link #columnSums}), so tests reach those paths on small shapes.
      */
     enum Kernels {
         GPU, CPU, GPU_SPLIT;
