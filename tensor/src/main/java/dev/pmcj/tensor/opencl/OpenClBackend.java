@@ -237,18 +237,16 @@ public final class OpenClBackend implements Backend {
         Launch call = launch("matmul", kernels.name("matmul"))
                 .tensor("a", a).i(d.m() * d.k()).flag(transA)
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB);
-        if (kernels == Kernels.CPU) {
-            // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
-            call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
-                    .tensor("bias", bias == null ? c : bias).flag(bias != null) // c stands in, unread, for no bias
-                    .grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
-            return;
-        }
         long[] grid = {(d.n() + TILE - 1) / TILE * 16, (d.m() + TILE - 1) / TILE * 16, (long) d.batch() * splits};
         if (splits == 1) {
             call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
-                    .tensor("bias", bias == null ? c : bias).flag(bias != null)
-                    .i(1).i(kChunk).grid(grid, new long[]{16, 16, 1});
+                    .tensor("bias", bias == null ? c : bias).flag(bias != null); // c stands in, unread, for no bias
+            if (kernels == Kernels.CPU) {
+                // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
+                call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
+            } else {
+                call.i(1).i(kChunk).grid(grid, new long[]{16, 16, 1});
+            }
             return;
         }
         try (ScratchBuffers.Scratch partial = rt.scratch.take(grid[2] * d.m() * d.n())) {
