@@ -159,20 +159,27 @@ final class ClRuntime {
         return kernels.computeIfAbsent(name, n -> CL.clCreateKernel(program, n, null));
     }
 
+    /** A read-write buffer of {@code floats} floats, filled from {@code init} unless it is null ({@link #buffer(long, int, long, Pointer)}). */
+    cl_mem buffer(long floats, Pointer init) {
+        return buffer(CL.CL_MEM_READ_WRITE, Sizeof.cl_float, floats, init);
+    }
+
     /**
-     * A read-write buffer of {@code floats} floats (at least one: OpenCL has no empty buffers). When the
+     * A buffer of {@code count} elements of {@code elementBytes} with access {@code flags}, filled from
+     * {@code init} unless it is null (at least one element: OpenCL has no empty buffers). When the
      * device is out of memory, unreachable tensors may still hold buffers: collect them and retry once.
      */
-    cl_mem buffer(long floats, Pointer init) {
-        long flags = CL.CL_MEM_READ_WRITE | (init == null ? 0 : CL.CL_MEM_COPY_HOST_PTR);
-        long bytes = Math.max(1, floats) * Sizeof.cl_float;
+    cl_mem buffer(long flags, int elementBytes, long count, Pointer init) {
+        long all = flags | (init == null || count == 0 ? 0 : CL.CL_MEM_COPY_HOST_PTR);
+        long bytes = Math.max(1, count) * elementBytes;
+        Pointer from = count == 0 ? null : init;
         try {
-            return CL.clCreateBuffer(context, flags, bytes, init, null);
+            return CL.clCreateBuffer(context, all, bytes, from, null);
         } catch (CLException e) {
             if (e.getStatus() != CL.CL_MEM_OBJECT_ALLOCATION_FAILURE && e.getStatus() != CL.CL_OUT_OF_RESOURCES) throw e;
             System.gc();
             CL.clFinish(queue);
-            return CL.clCreateBuffer(context, flags, bytes, init, null);
+            return CL.clCreateBuffer(context, all, bytes, from, null);
         }
     }
 }

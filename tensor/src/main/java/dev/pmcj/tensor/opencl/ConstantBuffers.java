@@ -71,10 +71,8 @@ final class ConstantBuffers {
         return m;
     }
 
-    /** An upload of {@code count} elements (at least one: OpenCL has no empty buffers). */
     private cl_mem upload(int elementBytes, int count, Pointer data) {
-        return CL.clCreateBuffer(rt.context, CL.CL_MEM_READ_ONLY | (count == 0 ? 0 : CL.CL_MEM_COPY_HOST_PTR),
-                (long) Math.max(1, count) * elementBytes, count == 0 ? null : data, null);
+        return rt.buffer(CL.CL_MEM_READ_ONLY, elementBytes, count, data);
     }
 
     /** A table's kind and parameters with its array, compared by content. */
