@@ -149,10 +149,13 @@ final class LaneMath {
      * e^x; +inf above 88.72, 0 below -103.97 (subnormal results are rounded twice), NaN stays NaN.
      * The clamps are blends under the masks the ends need anyway: {@code max} and {@code min}
      * cost six instructions each for their NaN and signed-zero rules, which cannot matter here.
+     * Lanes below the range go through as 0, not as -103.97, since their result is replaced anyway:
+     * a multiply whose result is subnormal takes a microcode assist, and a vector with such lanes
+     * (attention's masked -inf scores) took 65 ns instead of 7.
      */
     static FloatVector exp(FloatVector x) {
         VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_MIN_V), over = x.compare(VectorOperators.GT, EXP_MAX_V);
-        return expOfClamped(x.blend(EXP_MIN_V, under).blend(EXP_MAX_V, over)).blend(ZERO, under).blend(INFINITY, over);
+        return expOfClamped(x.blend(ZERO, under).blend(EXP_MAX_V, over)).blend(ZERO, under).blend(INFINITY, over);
     }
 
     /**
@@ -161,7 +164,7 @@ final class LaneMath {
      */
     static FloatVector expNonPositive(FloatVector x) {
         VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_MIN_V);
-        return expOfClamped(x.blend(EXP_MIN_V, under)).blend(ZERO, under);
+        return expOfClamped(x.blend(ZERO, under)).blend(ZERO, under);
     }
 
     /** e^xc for xc in [-103.97, 88.72]. */
