@@ -21,12 +21,38 @@ class LaneMathTest {
         assertUlps("exp", LaneMath::exp, Math::exp, x);
     }
 
-    /** The same bits as {@link LaneMath#exp} wherever it applies: up to 88.72, and NaN. */
+    /** The same bits as {@link LaneMath#exp} wherever it applies (up to 88.72, and NaN), but 0 where that is subnormal. */
     @Property(tries = 3000)
     void expNonPositive(@ForAll @FloatRange(min = -200f, max = 88.72f) float x) {
-        for (float v : new float[] {x, x * 1e-30f, Float.NEGATIVE_INFINITY, Float.NaN, -0f}) {
-            assertEquals(Float.floatToRawIntBits(one(LaneMath::exp, v)), Float.floatToRawIntBits(one(LaneMath::expNonPositive, v)),
-                    "expNonPositive(" + v + ")");
+        for (float v : new float[] {x, x * 1e-30f, -87.3f - Math.abs(x) / 10, Float.NEGATIVE_INFINITY, Float.NaN, -0f}) {
+            float exp = one(LaneMath::exp, v);
+            float want = exp < Float.MIN_NORMAL ? 0f : exp;
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(one(LaneMath::expNonPositive, v)), "expNonPositive(" + v + ")");
+        }
+    }
+
+    /**
+     * Lanes out of range (below -103.97, or below -87.34 for {@code expNonPositive}) are replaced
+     * before and after the polynomial: each lane of a vector mixing them with others gets the bits
+     * it gets alone.
+     */
+    @Property(tries = 1000)
+    void expOfMixedLanes(@ForAll long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        float[] x = new float[FloatVector.SPECIES_PREFERRED.length()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (rnd.nextInt(4)) {
+                case 0 -> -87.3f - rnd.nextFloat() * 17f; // subnormal results
+                case 1 -> Float.NEGATIVE_INFINITY;
+                default -> -rnd.nextFloat() * 90f;
+            };
+        }
+        FloatVector v = FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0);
+        FloatVector all = LaneMath.exp(v), nonPositive = LaneMath.expNonPositive(v);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(one(LaneMath::exp, x[i])), Float.floatToRawIntBits(all.lane(i)), "exp(" + x[i] + ") in lane " + i);
+            assertEquals(Float.floatToRawIntBits(one(LaneMath::expNonPositive, x[i])), Float.floatToRawIntBits(nonPositive.lane(i)),
+                    "expNonPositive(" + x[i] + ") in lane " + i);
         }
     }
 
