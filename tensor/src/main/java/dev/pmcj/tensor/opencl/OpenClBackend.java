@@ -370,7 +370,9 @@ public final class OpenClBackend implements Backend {
                 : Math.max(1, Math.min(rows / MIN_SLICE, (2L * rt.computeUnits + columnGroups - 1) / columnGroups));
         int chunkRows = (int) ((rows + chunks - 1) / chunks);
         chunks = (rows + chunkRows - 1) / chunkRows;
-        try (ScratchBuffers.Scratch pg = rt.scratch.take(chunks * n); ScratchBuffers.Scratch pb = rt.scratch.take(chunks * n)) {
+        // A sum the kernel does not write in this mode gets a one-float placeholder for its argument.
+        try (ScratchBuffers.Scratch pg = rt.scratch.take(mode == ColumnSums.DY ? 1 : chunks * n);
+             ScratchBuffers.Scratch pb = rt.scratch.take(mode == ColumnSums.RMS_NORM ? 1 : chunks * n)) {
             launch(op, "column_sums_partial").i(mode.ordinal()).tensor("dy", dy).tensor("x", x == null ? dy : x)
                     .tensor("mean", mean == null ? dy : mean).tensor("rstd", rstd == null ? dy : rstd)
                     .i(rows).i(n).i(chunkRows).scratch(pg).scratch(pb)
