@@ -164,8 +164,9 @@ final class LaneMath {
      * below 2^-126 (arguments under -87.3365) are 0 rather than subnormal: a softmax weight under
      * 1.2e-38 beside a largest weight of 1. A multiply with a subnormal result takes a microcode
      * assist, 65 ns a 16-lane vector against 7, and 32 stories260K streams decoding meet such
-     * weights often enough that flushing them made the whole run 5% faster ({@code bench/ab
-     * decode32}); building the subnormals' bits as integers kept the bits but lost more in C2.
+     * weights often enough that flushing them made the whole run 4-5% faster ({@code bench/ab
+     * decode32}, one thread); building the subnormals' bits as integers kept the bits but lost
+     * more than that in C2's code.
      */
     static FloatVector expNonPositive(FloatVector x) {
         VectorMask<Float> under = x.compare(VectorOperators.LT, NORMAL_MIN_V);
