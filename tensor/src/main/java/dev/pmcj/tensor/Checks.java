@@ -266,6 +266,43 @@ public final class Checks {
         expectShape(op, "x", x, name, t, Shape.of(x.shape().last()));
     }
 
+    /** A last-axis kernel's input and a same-shaped companion (its output, or dy), both contiguous. */
+    public static void lastAxis(String op, Tensor x, String name, Tensor t) {
+        contiguous(op, "x", x);
+        like(op, "x", x, name, t);
+    }
+
+    /** Layer norm over x's last axis: gamma and beta (null for none) per channel, mean and rstd per row. */
+    public static void layerNorm(String op, Tensor x, Tensor gamma, Tensor beta, Tensor out, Tensor mean, Tensor rstd) {
+        rmsNorm(op, x, gamma, out, rstd);
+        if (beta != null) perChannel(op, x, "beta", beta);
+        perRow(op, x, "mean", mean);
+    }
+
+    /** {@link #layerNorm}'s backward: dy and dx like x, dgamma and dbeta (null for none) per channel. */
+    public static void layerNormBackward(String op, Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
+                                         Tensor dx, Tensor dgamma, Tensor dbeta) {
+        rmsNormBackward(op, dy, x, gamma, rstd, dx, dgamma);
+        if (dbeta != null) perChannel(op, x, "dbeta", dbeta);
+        perRow(op, x, "mean", mean);
+    }
+
+    /** RMS norm over x's last axis: gamma per channel, rstd per row. */
+    public static void rmsNorm(String op, Tensor x, Tensor gamma, Tensor out, Tensor rstd) {
+        lastAxis(op, x, "out", out);
+        perChannel(op, x, "gamma", gamma);
+        perRow(op, x, "rstd", rstd);
+    }
+
+    /** {@link #rmsNorm}'s backward: dy and dx like x, dgamma like gamma. */
+    public static void rmsNormBackward(String op, Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
+        lastAxis(op, x, "dy", dy);
+        gradient(op, "x", x, dx);
+        perChannel(op, x, "gamma", gamma);
+        gradient(op, "gamma", gamma, dgamma);
+        perRow(op, x, "rstd", rstd);
+    }
+
     /** Rotary embedding: x {@code [N, H, D]}, D even, one position per row. */
     public static void rope(String op, Tensor x, int[] positions, Tensor out) {
         rank(op, "x", x, 3);

@@ -170,13 +170,13 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, Tensor out) {
-        lastAxis("softmax", x, "out", out);
+        Checks.lastAxis("softmax", x, "out", out);
         Norms.softmax(buf("softmax", "x", x), buf("softmax", "out", out), x.shape().rows(), x.shape().last());
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
-        lastAxis("softmaxBackward", y, "dy", dy);
+        Checks.lastAxis("softmaxBackward", y, "dy", dy);
         Checks.like("softmaxBackward", "y", y, "dx", dx);
         Norms.softmaxBackward(buf("softmaxBackward", "y", y), buf("softmaxBackward", "dy", dy),
                 buf("softmaxBackward", "dx", dx), y.shape().rows(), y.shape().last());
@@ -184,13 +184,13 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void logSoftmax(Tensor x, Tensor out) {
-        lastAxis("logSoftmax", x, "out", out);
+        Checks.lastAxis("logSoftmax", x, "out", out);
         Norms.logSoftmax(buf("logSoftmax", "x", x), buf("logSoftmax", "out", out), x.shape().rows(), x.shape().last());
     }
 
     @Override
     public void logSoftmaxBackward(Tensor y, Tensor dy, Tensor dx) {
-        lastAxis("logSoftmaxBackward", y, "dy", dy);
+        Checks.lastAxis("logSoftmaxBackward", y, "dy", dy);
         Checks.like("logSoftmaxBackward", "y", y, "dx", dx);
         Norms.logSoftmaxBackward(buf("logSoftmaxBackward", "y", y), buf("logSoftmaxBackward", "dy", dy),
                 buf("logSoftmaxBackward", "dx", dx), y.shape().rows(), y.shape().last());
@@ -199,11 +199,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
         String op = "layerNorm";
-        lastAxis(op, x, "out", out);
-        Checks.perChannel(op, x, "gamma", gamma);
-        if (beta != null) Checks.perChannel(op, x, "beta", beta);
-        Checks.perRow(op, x, "mean", mean);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.layerNorm(op, x, gamma, beta, out, mean, rstd);
         Norms.layerNorm(buf(op, "x", x), buf(op, "gamma", gamma), buf(op, "beta", beta), eps, buf(op, "out", out),
                 buf(op, "mean", mean), buf(op, "rstd", rstd), x.shape().rows(), x.shape().last());
     }
@@ -212,13 +208,7 @@ public final class ScalarBackend implements Backend {
     public void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "layerNormBackward";
-        lastAxis(op, x, "dy", dy);
-        Checks.gradient(op, "x", x, dx);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.gradient(op, "gamma", gamma, dgamma);
-        if (dbeta != null) Checks.gradient(op, "gamma", gamma, dbeta);
-        Checks.perRow(op, x, "mean", mean);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.layerNormBackward(op, dy, x, gamma, mean, rstd, dx, dgamma, dbeta);
         Norms.layerNormBackward(buf(op, "dy", dy), buf(op, "x", x), buf(op, "gamma", gamma), buf(op, "mean", mean),
                 buf(op, "rstd", rstd), buf(op, "dx", dx), buf(op, "dgamma", dgamma), buf(op, "dbeta", dbeta),
                 x.shape().rows(), x.shape().last());
@@ -227,9 +217,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out, Tensor rstd) {
         String op = "rmsNorm";
-        lastAxis(op, x, "out", out);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.rmsNorm(op, x, gamma, out, rstd);
         Norms.rmsNorm(buf(op, "x", x), buf(op, "gamma", gamma), eps, buf(op, "out", out), buf(op, "rstd", rstd),
                 x.shape().rows(), x.shape().last());
     }
@@ -237,11 +225,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
         String op = "rmsNormBackward";
-        lastAxis(op, x, "dy", dy);
-        Checks.gradient(op, "x", x, dx);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.gradient(op, "gamma", gamma, dgamma);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.rmsNormBackward(op, dy, x, gamma, rstd, dx, dgamma);
         Norms.rmsNormBackward(buf(op, "dy", dy), buf(op, "x", x), buf(op, "gamma", gamma), buf(op, "rstd", rstd),
                 buf(op, "dx", dx), buf(op, "dgamma", dgamma), x.shape().rows(), x.shape().last());
     }
@@ -341,9 +325,4 @@ public final class ScalarBackend implements Backend {
         return Buf.of(op, name, t);
     }
 
-    /** A last-axis kernel's input and its same-shaped companion, both contiguous. */
-    private static void lastAxis(String op, Tensor x, String name, Tensor t) {
-        Checks.contiguous(op, "x", x);
-        Checks.like(op, "x", x, name, t);
-    }
 }

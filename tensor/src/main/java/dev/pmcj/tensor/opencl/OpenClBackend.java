@@ -436,12 +436,12 @@ public final class OpenClBackend implements Backend {
     }
 
     private void rowKernel(String op, String kernel, Tensor x, String name, Tensor out) {
-        lastAxis(op, x, name, out);
+        Checks.lastAxis(op, x, name, out);
         launch(op, kernel).tensor("x", x).tensor(name, out).i(x.shape().last()).groups(rows(x));
     }
 
     private void rowBackward(String op, String kernel, Tensor y, Tensor dy, Tensor dx) {
-        lastAxis(op, y, "dy", dy);
+        Checks.lastAxis(op, y, "dy", dy);
         Checks.like(op, "y", y, "dx", dx);
         launch(op, kernel).tensor("y", y).tensor("dy", dy).tensor("dx", dx).i(y.shape().last()).groups(rows(y));
     }
@@ -454,11 +454,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
         String op = "layerNorm";
-        lastAxis(op, x, "out", out);
-        Checks.perChannel(op, x, "gamma", gamma);
-        if (beta != null) Checks.perChannel(op, x, "beta", beta);
-        Checks.perRow(op, x, "mean", mean);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.layerNorm(op, x, gamma, beta, out, mean, rstd);
         launch(op, "layer_norm").tensor("x", x).tensor("gamma", gamma).tensor("beta", beta == null ? gamma : beta)
                 .flag(beta != null).f(eps).tensor("out", out).tensor("mean", mean).tensor("rstd", rstd)
                 .i(x.shape().last()).groups(rows(x));
@@ -468,13 +464,7 @@ public final class OpenClBackend implements Backend {
     public void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "layerNormBackward";
-        lastAxis(op, x, "dy", dy);
-        Checks.gradient(op, "x", x, dx);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.gradient(op, "gamma", gamma, dgamma);
-        if (dbeta != null) Checks.gradient(op, "gamma", gamma, dbeta);
-        Checks.perRow(op, x, "mean", mean);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.layerNormBackward(op, dy, x, gamma, mean, rstd, dx, dgamma, dbeta);
         int n = x.shape().last();
         launch(op, "layer_norm_backward_dx").tensor("dy", dy).tensor("x", x).tensor("gamma", gamma)
                 .tensor("mean", mean).tensor("rstd", rstd).tensor("dx", dx).i(n).groups(rows(x));
@@ -490,9 +480,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out, Tensor rstd) {
         String op = "rmsNorm";
-        lastAxis(op, x, "out", out);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.rmsNorm(op, x, gamma, out, rstd);
         launch(op, "rms_norm").tensor("x", x).tensor("gamma", gamma).f(eps).tensor("out", out).tensor("rstd", rstd)
                 .i(x.shape().last()).groups(rows(x));
     }
@@ -500,11 +488,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
         String op = "rmsNormBackward";
-        lastAxis(op, x, "dy", dy);
-        Checks.gradient(op, "x", x, dx);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.gradient(op, "gamma", gamma, dgamma);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.rmsNormBackward(op, dy, x, gamma, rstd, dx, dgamma);
         int n = x.shape().last();
         launch(op, "rms_norm_backward_dx").tensor("dy", dy).tensor("x", x).tensor("gamma", gamma)
                 .tensor("rstd", rstd).tensor("dx", dx).i(n).groups(rows(x));
@@ -514,11 +498,6 @@ public final class OpenClBackend implements Backend {
         }
         launch(op, "rms_norm_backward_params").tensor("dy", dy).tensor("x", x).tensor("rstd", rstd)
                 .tensor("dgamma", dgamma).i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
-    }
-
-    private static void lastAxis(String op, Tensor x, String name, Tensor t) {
-        Checks.contiguous(op, "x", x);
-        Checks.like(op, "x", x, name, t);
     }
 
     // ---- transformer kernels ----------------------------------------------------------------

@@ -495,7 +495,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, Tensor out) {
-        lastAxis("softmax", x, "out", out);
+        Checks.lastAxis("softmax", x, "out", out);
         float[] xs = Checks.host("softmax", "x", x), o = Checks.host("softmax", "out", out);
         int n = x.shape().last();
         forRows(x, (xo, oo) -> {
@@ -506,7 +506,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
-        lastAxis("softmaxBackward", y, "dy", dy);
+        Checks.lastAxis("softmaxBackward", y, "dy", dy);
         Checks.like("softmaxBackward", "y", y, "dx", dx);
         float[] ys = Checks.host("softmaxBackward", "y", y), g = Checks.host("softmaxBackward", "dy", dy);
         float[] d = Checks.host("softmaxBackward", "dx", dx);
@@ -526,7 +526,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void logSoftmax(Tensor x, Tensor out) {
-        lastAxis("logSoftmax", x, "out", out);
+        Checks.lastAxis("logSoftmax", x, "out", out);
         float[] xs = Checks.host("logSoftmax", "x", x), o = Checks.host("logSoftmax", "out", out);
         int n = x.shape().last();
         forRows(x, (xo, oo) -> {
@@ -539,7 +539,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void logSoftmaxBackward(Tensor y, Tensor dy, Tensor dx) {
-        lastAxis("logSoftmaxBackward", y, "dy", dy);
+        Checks.lastAxis("logSoftmaxBackward", y, "dy", dy);
         Checks.like("logSoftmaxBackward", "y", y, "dx", dx);
         float[] ys = Checks.host("logSoftmaxBackward", "y", y), g = Checks.host("logSoftmaxBackward", "dy", dy);
         float[] d = Checks.host("logSoftmaxBackward", "dx", dx);
@@ -568,11 +568,7 @@ public final class VectorBackend implements Backend {
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
         String op = "layerNorm";
-        lastAxis(op, x, "out", out);
-        Checks.perChannel(op, x, "gamma", gamma);
-        if (beta != null) Checks.perChannel(op, x, "beta", beta);
-        Checks.perRow(op, x, "mean", mean);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.layerNorm(op, x, gamma, beta, out, mean, rstd);
         float[] xs = Checks.host(op, "x", x), o = Checks.host(op, "out", out), gs = Checks.host(op, "gamma", gamma);
         float[] bs = beta == null ? null : Checks.host(op, "beta", beta);
         float[] ms = Checks.host(op, "mean", mean), rs = Checks.host(op, "rstd", rstd);
@@ -606,13 +602,7 @@ public final class VectorBackend implements Backend {
     public void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "layerNormBackward";
-        lastAxis(op, x, "dy", dy);
-        Checks.gradient(op, "x", x, dx);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.gradient(op, "gamma", gamma, dgamma);
-        if (dbeta != null) Checks.gradient(op, "gamma", gamma, dbeta);
-        Checks.perRow(op, x, "mean", mean);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.layerNormBackward(op, dy, x, gamma, mean, rstd, dx, dgamma, dbeta);
         float[] g = Checks.host(op, "dy", dy), xs = Checks.host(op, "x", x), gs = Checks.host(op, "gamma", gamma);
         float[] ms = Checks.host(op, "mean", mean), rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx);
         int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset();
@@ -660,9 +650,7 @@ public final class VectorBackend implements Backend {
     @Override
     public void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out, Tensor rstd) {
         String op = "rmsNorm";
-        lastAxis(op, x, "out", out);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.rmsNorm(op, x, gamma, out, rstd);
         float[] xs = Checks.host(op, "x", x), o = Checks.host(op, "out", out), gs = Checks.host(op, "gamma", gamma);
         float[] rs = Checks.host(op, "rstd", rstd);
         int n = x.shape().last(), go = gamma.offset(), x0 = x.offset(), ro = rstd.offset();
@@ -680,11 +668,7 @@ public final class VectorBackend implements Backend {
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor rstd, Tensor dx, Tensor dgamma) {
         String op = "rmsNormBackward";
-        lastAxis(op, x, "dy", dy);
-        Checks.gradient(op, "x", x, dx);
-        Checks.perChannel(op, x, "gamma", gamma);
-        Checks.gradient(op, "gamma", gamma, dgamma);
-        Checks.perRow(op, x, "rstd", rstd);
+        Checks.rmsNormBackward(op, dy, x, gamma, rstd, dx, dgamma);
         float[] g = Checks.host(op, "dy", dy), xs = Checks.host(op, "x", x), gs = Checks.host(op, "gamma", gamma);
         float[] rs = Checks.host(op, "rstd", rstd), d = Checks.host(op, "dx", dx);
         int n = x.shape().last(), rows = x.shape().rows(), go = gamma.offset();
@@ -923,11 +907,6 @@ public final class VectorBackend implements Backend {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
-
-    private static void lastAxis(String op, Tensor x, String name, Tensor t) {
-        Checks.contiguous(op, "x", x);
-        Checks.like(op, "x", x, name, t);
-    }
 
     /** Per-row body given the row's start in the input and in the output array. */
     private interface RowBody {
