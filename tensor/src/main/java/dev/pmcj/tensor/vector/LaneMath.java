@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * yet, and two runs with one seed drifted apart (README, "Reproducible runs"). These are built from
  * adds, multiplies, FMAs, divisions, blends, permutes and bit operations only, which IEEE 754 and the
  * Vector API's Java fallback define exactly. The polynomials are Cephes' single-precision ones, within
- * 1.5 ulp of {@code Math} ({@code LaneMathTest}).
+ * 1.5 ulp of {@code Math} ({@code LaneMathTest}); softmax's {@link #expNonPositive} returns 0 where
+ * {@code Math.exp} is subnormal.
  *
  * <p>The sums and {@link #exp} call nothing but the Vector API, which C2 always inlines: a helper of
  * ours can be cut off once the caller's compilation has spent its inlining budget, and a vector
