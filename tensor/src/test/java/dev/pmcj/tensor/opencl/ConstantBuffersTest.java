@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
+import static dev.pmcj.testsupport.RandomArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
@@ -31,7 +32,7 @@ class ConstantBuffersTest {
     @Test
     void refilledArraysReachTheKernelAsTheyAreNow() {
         OpenClBackend cl = OpenClDevice.require();
-        float[] table = values(10 * WIDTH);
+        float[] table = gaussian(random, 10 * WIDTH);
         int[] ids = {3, 1, 4};
         for (int round = 0; round < 3; round++) {
             assertArrayEquals(embedding(spec, table, ids), embedding(cl, table, ids), "round " + round);
@@ -45,7 +46,7 @@ class ConstantBuffersTest {
         int[] positions = {0, 5, 17};
         for (int d : new int[]{4, 8}) {
             for (float theta : new float[]{10000f, 500000f}) {
-                float[] x = values(positions.length * 2 * d);
+                float[] x = gaussian(random, positions.length * 2 * d);
                 assertArrayEquals(rope(spec, x, positions, theta, d), rope(cl, x, positions, theta, d), 1e-5f,
                         "d " + d + ", theta " + theta);
             }
@@ -55,7 +56,7 @@ class ConstantBuffersTest {
     @Test
     void arraysBeyondThoseKeptAreUploadedAgain() {
         OpenClBackend cl = OpenClDevice.require();
-        float[] table = values(200 * WIDTH);
+        float[] table = gaussian(random, 200 * WIDTH);
         for (int pass = 0; pass < 2; pass++) {
             for (int id = 0; id < 200; id++) { // more distinct arrays than are kept: the first ones are evicted
                 int[] ids = {id, 199 - id};
@@ -68,7 +69,7 @@ class ConstantBuffersTest {
     @Test
     void threadsSharingTheKeptBuffersEachGetTheirOwnRows() throws Exception {
         OpenClBackend cl = OpenClDevice.require();
-        float[] table = values(200 * WIDTH);
+        float[] table = gaussian(random, 200 * WIDTH);
         float[] expected = embedding(spec, table, IntStream.range(0, 200).toArray());
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             List<Future<?>> runs = new ArrayList<>();
@@ -107,11 +108,5 @@ class ConstantBuffersTest {
         float[] out = new float[t.size()];
         b.toHost(t, out);
         return out;
-    }
-
-    private float[] values(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) random.nextGaussian();
-        return v;
     }
 }

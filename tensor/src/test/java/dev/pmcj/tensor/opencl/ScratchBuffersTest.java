@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.pmcj.testsupport.RandomArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -50,7 +51,7 @@ class ScratchBuffersTest {
             List<Future<?>> runs = new ArrayList<>();
             for (int thread = 0; thread < 4; thread++) {
                 int m = 5 + thread, k = 40 + 9 * thread, n = 3 + 2 * thread; // sizes differ: buffers pass between sizes
-                float[] a = values(m * k), b = values(k * n);
+                float[] a = gaussian(random, m * k), b = gaussian(random, k * n);
                 float[] expected = product(spec, a, b, m, k, n);
                 runs.add(threads.submit(() -> {
                     for (int round = 0; round < 50; round++) {
@@ -68,11 +69,5 @@ class ScratchBuffersTest {
         float[] out = new float[m * n];
         be.toHost(c, out);
         return out;
-    }
-
-    private float[] values(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) random.nextGaussian();
-        return v;
     }
 }

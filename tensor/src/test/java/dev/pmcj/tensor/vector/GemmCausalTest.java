@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.Random;
 
+import static dev.pmcj.testsupport.RandomArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,12 +89,6 @@ class GemmCausalTest {
             for (int j = 0; j <= pos[1 + r]; j++) p[r * keys + j] = rnd.nextFloat();
         }
         return p;
-    }
-
-    private static float[] gaussian(Random rnd, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();
-        return x;
     }
 
     /** Equal values (a skipped zero term may turn -0 into +0, which {@code assertEquals} with delta 0 accepts). */
