@@ -1,7 +1,8 @@
 // Rotary embedding, fused causal attention (grouped KV heads), embedding and cross-entropy.
 
-// x, out [N, H, D]: pair (2i, 2i+1) of row n rotated by the angle whose cos and sin are
-// cs[(n * D/2 + i) * 2 + {0, 1}] (computed on the host in double); sign -1 rotates backwards.
+// x, out [N, H, D] (x's rows xRow apart, each row's heads contiguous; out dense): pair (2i, 2i+1)
+// of row n rotated by the angle whose cos and sin are cs[(n * D/2 + i) * 2 + {0, 1}] (computed on
+// the host in double); sign -1 rotates backwards.
 __kernel void rope(__global const float* x, int xOff, int xRow, __global const float* cs, float sign,
                    __global float* out, int outOff, int heads, int d, int accumulate, int pairs) {
     int p = get_global_id(0);
