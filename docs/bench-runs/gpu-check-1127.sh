@@ -4,7 +4,7 @@
 # 2. bench/quick --device opencl under JFR (profile settings; the recording comes back for `jfr print`);
 #    BUNDLES="A B" runs it for each of several bundle folders' lib/ in turn (an older build beside this one);
 # 3. with "all": bench/op-times --device opencl (small, gpt2; each bundle), the PyTorch anchor on CUDA (TORCH=0 skips it), and the
-#    full demo on OpenCL (DEMO=0 skips it).  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
+#    full demo on OpenCL (DEMO=0 skips it); OPTIMES_BUNDLES="A B" picks op-times' bundles (default BUNDLES).  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
 set -u
 cd "$(dirname "$0")/../.."
 G="$PWD/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
@@ -39,7 +39,7 @@ for B in ${BUNDLES:-$G}; do
     -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.Quick --device opencl 2>&1 | grep -v 'jfr\|Flight' | tee "$OUT/quick-opencl-$tag.txt"
 done
 if [ "${1:-}" = all ]; then
-  for B in ${BUNDLES:-$G}; do
+  for B in ${OPTIMES_BUNDLES:-${BUNDLES:-$G}}; do
     for cfg in small gpt2; do
       el "op-times $cfg --device opencl ($(basename "$B"))"
       timeout 90 "$J" "${JO[@]}" -Xmx8g -cp "$B/lib/*" dev.pmcj.bench.OpTimes $cfg 20 --device opencl 2>&1 | tee "$OUT/op-times-$cfg-opencl-$(basename "$B").txt"

@@ -29,8 +29,12 @@ public final class OpenClBackend implements Backend {
     private static final int MAX_RANK = 8;
     private static final Map<Integer, OpenClBackend> OPEN = new HashMap<>();
 
-    /** matmul.cl's tile side, and its depth of one step along k. */
-    private static final int TILE = 64, DEPTH = 16;
+    /** matmul.cl's tile side, its work-group's side (items), and its depth of one step along k. */
+    private static final int TILE = 64, SIDE = 8, DEPTH = 16;
+    /** optim.cl's elements updated per AdamW work item. */
+    private static final int ADAMW_UPDATES = 4;
+    /** Work-groups of matmul.cl a compute unit needs to hide its latencies (a group is two warps). */
+    private static final int GROUPS_PER_UNIT = 4;
     /** The least depth of k (or rows of a column sum) worth a work-group when work is split. */
     private static final int MIN_SLICE = 128;
 
@@ -237,7 +241,8 @@ public final class OpenClBackend implements Backend {
         Launch call = launch("matmul", kernels.name("matmul"))
                 .tensor("a", a).i(d.m() * d.k()).flag(transA)
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB);
-        long[] grid = {(d.n() + TILE - 1) / TILE * 16, (d.m() + TILE - 1) / TILE * 16, (long) d.batch() * splits};
+        long[] grid = {(d.n() + TILE - 1) / TILE * SIDE, (d.m() + TILE - 1) / TILE * SIDE, (long) d.batch() * splits};
+        long[] group = {SIDE, SIDE, 1};
         if (splits == 1) {
             call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
                     .tensor("bias", bias == null ? c : bias).flag(bias != null); // c stands in, unread, for no bias
@@ -245,13 +250,13 @@ public final class OpenClBackend implements Backend {
                 // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
                 call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
             } else {
-                call.i(1).i(kChunk).grid(grid, new long[]{16, 16, 1});
+                call.i(1).i(kChunk).grid(grid, group);
             }
             return;
         }
         try (ScratchBuffers.Scratch partial = rt.scratch.take(grid[2] * d.m() * d.n())) {
             call.scratch(partial).i(0).i(d.m()).i(d.n()).i(d.k()).flag(false).scratch(partial).i(0).flag(false)
-                    .i(splits).i(kChunk).grid(grid, new long[]{16, 16, 1});
+                    .i(splits).i(kChunk).grid(grid, group);
             launch("matmul", "matmul_sum_splits").scratch(partial).i(splits).i(d.batch()).i(d.m()).i(d.n())
                     .tensor("c", c).flag(accumulate).tensor("bias", bias == null ? c : bias).flag(bias != null)
                     .items((long) d.batch() * d.m() * d.n());
@@ -259,17 +264,21 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * How deep a slice of k one work-group sums: all of k, unless the product has fewer tiles than the
-     * device has compute units, when k is cut into slices of at least {@link #MIN_SLICE}, enough for
-     * two work-groups a unit (GPT-2's input gradients at 256 tokens: 48 tiles on an H200's 132 units,
-     * the LM head's with k = 50,257). GPU_SPLIT cuts every k deeper than one step into three, so tests
-     * reach the split path on small shapes.
+     * How deep a slice of k one work-group sums: all of k, unless the product has fewer tiles than
+     * {@link #GROUPS_PER_UNIT} a compute unit, when k is cut into slices of at least {@link #MIN_SLICE},
+     * enough for that many (GPT-2's products at 256 tokens: 48 to 192 tiles on an H200's 132 units,
+     * the LM head's input gradient with k = 50,257; eight groups a unit split them slower, the extra
+     * slices' sums costing more than the occupancy gained). GPU_SPLIT cuts every k deeper than one
+     * step into three, so tests reach the split path on small shapes.
      */
     private int kChunk(Checks.MatmulDims d) {
         long tiles = (long) d.batch() * ((d.m() + TILE - 1) / TILE) * ((d.n() + TILE - 1) / TILE);
         long slices = switch (kernels) {
             case CPU -> 1;
-            case GPU -> tiles == 0 || tiles >= rt.computeUnits ? 1 : Math.min(d.k() / MIN_SLICE, (2L * rt.computeUnits + tiles - 1) / tiles);
+            case GPU -> {
+                long groups = (long) GROUPS_PER_UNIT * rt.computeUnits;
+                yield tiles == 0 || tiles >= groups ? 1 : Math.min(d.k() / MIN_SLICE, (groups + tiles - 1) / tiles);
+            }
             case GPU_SPLIT -> d.k() > DEPTH ? 3 : 1;
         };
         return slices <= 1 ? d.k() : (int) roundUp((d.k() + slices - 1) / slices, DEPTH);
@@ -628,7 +637,7 @@ public final class OpenClBackend implements Backend {
         double bc1 = 1 - Math.pow(p.beta1(), p.step()), bc2 = 1 - Math.pow(p.beta2(), p.step());
         launch(op, "adamw").tensor("param", param).tensor("grad", grad).tensor("m", m).tensor("v", v)
                 .f(p.lr()).f(p.beta1()).f(p.beta2()).f(p.eps()).f(p.weightDecay()).f((float) bc1).f((float) bc2)
-                .i(p.zeroGrad() ? 1 : 0).i(param.size()).items(param.size());
+                .i(p.zeroGrad() ? 1 : 0).i(param.size()).items((param.size() + ADAMW_UPDATES - 1) / ADAMW_UPDATES);
     }
 
     @Override
