@@ -40,8 +40,10 @@ inline void load_share(__global const float* x, Share h, int rows, int k0, int k
     if (whole) {
         for (int s = 0; s < LOADS; s++) into[s] = x[h.at + s * h.sStep + k0 * h.kStep];
     } else {
-        for (int s = 0; s < LOADS; s++)
-            into[s] = h.t + s * h.tStep < rows && k0 + h.kk + s * h.kkStep < kHi ? x[h.at + s * h.sStep + k0 * h.kStep] : 0.0f;
+        for (int s = 0; s < LOADS; s++) {
+            bool in = h.t + s * h.tStep < rows && k0 + h.kk + s * h.kkStep < kHi;
+            into[s] = in ? x[h.at + s * h.sStep + k0 * h.kStep] : 0.0f;
+        }
     }
 }
 

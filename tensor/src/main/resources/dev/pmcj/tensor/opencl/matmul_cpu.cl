@@ -1,7 +1,8 @@
-// c (+)= op(a) @ op(b) (+ bias per column, as matmul.cl) per batch for CPU devices (PoCL): no local memory and no barriers. PoCL runs
-// a work-group's items as a loop, so the tiled kernel's per-item register blocks live across
-// barriers and spill to memory; here each item computes a BM x BN block of c straight from global
-// memory (the CPU caches hold the rows it streams), in float8 vectors along a contiguous axis.
+// c (+)= op(a) @ op(b) (+ bias per column, as matmul.cl) per batch for CPU devices (PoCL): no local
+// memory and no barriers. PoCL runs a work-group's items as a loop, so the tiled kernel's per-item
+// register blocks live across barriers and spill to memory; here each item computes a BM x BN block
+// of c straight from global memory (the CPU caches hold the rows it streams), in float8 vectors
+// along a contiguous axis.
 #define BM 4
 #define BN 8
 

@@ -23,9 +23,10 @@ __kernel void rope(__global const float* x, int xOff, int xRow, __global const f
 
 // Layouts: q, out, dout [B, T, H, D]; k, v [B, S, KV, D]; lse [B, H, T]; query head h reads KV head
 // h / (H / KV). q, k, v and dq, dk, dv come with their batch and row strides (xB, xT: rows of one
-// fused projection lie apart); each row's heads are contiguous, and out, lse and dout are dense. Query (b, t) at position qPos[b T + t] sees keys 0..qPos. One work-group per query
-// row (b, t, h) for the forward and dq, one per key row (b, j, kv head) for dk and dv; keys (or
-// queries) go through local memory GROUP at a time, and each item owns one column e of the result.
+// fused projection lie apart); each row's heads are contiguous, and out, lse and dout are dense.
+// Query (b, t) at position qPos[b T + t] sees keys 0..qPos. One work-group per query row (b, t, h)
+// for the forward and dq, one per key row (b, j, kv head) for dk and dv; keys (or queries) go
+// through local memory GROUP at a time, and each item owns one column e of the result.
 
 float dot_row(__global const float* x, __global const float* y, int d) {
     float s = 0.0f;
