@@ -637,7 +637,7 @@ public final class OpenClBackend implements Backend {
         double bc1 = 1 - Math.pow(p.beta1(), p.step()), bc2 = 1 - Math.pow(p.beta2(), p.step());
         launch(op, "adamw").tensor("param", param).tensor("grad", grad).tensor("m", m).tensor("v", v)
                 .f(p.lr()).f(p.beta1()).f(p.beta2()).f(p.eps()).f(p.weightDecay()).f((float) bc1).f((float) bc2)
-                .i(p.zeroGrad() ? 1 : 0).i(param.size()).items((param.size() + ADAMW_UPDATES - 1) / ADAMW_UPDATES);
+                .i(p.zeroGrad() ? 1 : 0).i(param.size()).items(Math.ceilDiv(param.size(), ADAMW_UPDATES));
     }
 
     @Override
