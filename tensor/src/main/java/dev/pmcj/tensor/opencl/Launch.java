@@ -54,6 +54,14 @@ final class Launch {
     }
 
     /**
+     * An optional tensor and its presence flag: when {@code t} is null, {@code standIn} (a tensor
+     * of the same call, which the kernel then does not read) fills its place and the flag is 0.
+     */
+    Launch optional(String name, Tensor t, Tensor standIn) {
+        return tensor(name, t == null ? standIn : t).flag(t != null);
+    }
+
+    /**
      * An attention operand {@code [B, T, heads, D]} whose rows' heads are contiguous: its buffer and
      * offset, then its batch and row strides.
      */

@@ -244,8 +244,7 @@ public final class OpenClBackend implements Backend {
         long[] grid = {(d.n() + TILE - 1) / TILE * SIDE, (d.m() + TILE - 1) / TILE * SIDE, (long) d.batch() * splits};
         long[] group = {SIDE, SIDE, 1};
         if (splits == 1) {
-            call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate)
-                    .tensor("bias", bias == null ? c : bias).flag(bias != null); // c stands in, unread, for no bias
+            call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate).optional("bias", bias, c);
             if (kernels == Kernels.CPU) {
                 // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
                 call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
@@ -258,7 +257,7 @@ public final class OpenClBackend implements Backend {
             call.scratch(partial).i(0).i(d.m()).i(d.n()).i(d.k()).flag(false).scratch(partial).i(0).flag(false)
                     .i(splits).i(kChunk).grid(grid, group);
             launch("matmul", "matmul_sum_splits").scratch(partial).i(splits).i(d.batch()).i(d.m()).i(d.n())
-                    .tensor("c", c).flag(accumulate).tensor("bias", bias == null ? c : bias).flag(bias != null)
+                    .tensor("c", c).flag(accumulate).optional("bias", bias, c)
                     .items((long) d.batch() * d.m() * d.n());
         }
     }
@@ -464,8 +463,8 @@ public final class OpenClBackend implements Backend {
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
         String op = "layerNorm";
         Checks.layerNorm(op, x, gamma, beta, out, mean, rstd);
-        launch(op, "layer_norm").tensor("x", x).tensor("gamma", gamma).tensor("beta", beta == null ? gamma : beta)
-                .flag(beta != null).f(eps).tensor("out", out).tensor("mean", mean).tensor("rstd", rstd)
+        launch(op, "layer_norm").tensor("x", x).tensor("gamma", gamma).optional("beta", beta, gamma)
+                .f(eps).tensor("out", out).tensor("mean", mean).tensor("rstd", rstd)
                 .i(x.shape().last()).groups(rows(x));
     }
 
@@ -482,8 +481,8 @@ public final class OpenClBackend implements Backend {
             return;
         }
         launch(op, "layer_norm_backward_params").tensor("dy", dy).tensor("x", x).tensor("mean", mean)
-                .tensor("rstd", rstd).tensor("dgamma", dgamma).tensor("dbeta", dbeta == null ? dgamma : dbeta)
-                .flag(dbeta != null).i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
+                .tensor("rstd", rstd).tensor("dgamma", dgamma).optional("dbeta", dbeta, dgamma)
+                .i(rows(x)).i(n).items(x.size() == 0 ? 0 : n);
     }
 
     @Override
