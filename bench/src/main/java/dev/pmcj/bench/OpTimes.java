@@ -1,14 +1,17 @@
 package dev.pmcj.bench;
 
 import dev.pmcj.bench.quick.OpenClSgemmFigure;
+import dev.pmcj.bench.workload.Generation;
 import dev.pmcj.bench.workload.TrainingStep;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Backends;
 import dev.pmcj.tensor.opencl.OpenClBackend;
-import dev.pmcj.transformer.model.ModelConfig;
+import dev.pmcj.transformer.model.Decoder;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,18 +30,24 @@ import java.util.Map;
  * the device to finish, so an op's time is its host time plus its kernels' time (no overlap: the
  * step is slower than unsynchronised, but where the time goes is seen).
  *
- * <p>Usage: {@code OpTimes [small|gpt2|demo] [steps] [--device cpu|opencl]} (default small, 20 steps
- * after 10 untimed ones).
+ * <p>{@code decode} and {@code decode32} time stories260K's generation instead (one greedy stream, or
+ * 32 streams sampled together, as {@code bench/quick} runs them; the checkpoint from
+ * {@code -Dpmcj.shared}), a "step" being one whole generation: the time outside backend calls is
+ * the sampler's and the session's own.
+ *
+ * <p>Usage: {@code OpTimes [small|gpt2|demo|decode|decode32] [steps] [--device cpu|opencl]} (default
+ * small, 20 steps after 10 untimed ones).
  */
 public final class OpTimes {
     private final Map<String, long[]> totals = new HashMap<>(); // name -> {nanoseconds, calls}
-    private int depth;
+    /** Per thread: decoding's stream groups call the backend from every core at once. */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
     private Runnable sync = () -> { };
 
     private OpTimes() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         List<String> rest = new ArrayList<>(List.of(args));
         int device = rest.indexOf("--device");
         boolean opencl = device >= 0 && device + 1 < rest.size() && rest.get(device + 1).equals("opencl");
@@ -54,11 +63,15 @@ public final class OpTimes {
             times.sync = cl::finish;
         }
         Backend backend = times.timing(real);
-        TrainingStep step = switch (config) {
-            case "small" -> new TrainingStep(backend, TrainingStep.small(), 8, 128, 1);
-            case "gpt2" -> new TrainingStep(backend, TrainingStep.gpt2(), 4, 64, 1);
-            case "demo" -> new TrainingStep(backend, TrainingStep.demo(), 32, 36, 1);
-            default -> throw new IllegalArgumentException("unknown config " + config + ": small, gpt2 or demo");
+        Runnable step = switch (config) {
+            case "small" -> new TrainingStep(backend, TrainingStep.small(), 8, 128, 1)::run;
+            case "gpt2" -> new TrainingStep(backend, TrainingStep.gpt2(), 4, 64, 1)::run;
+            case "demo" -> new TrainingStep(backend, TrainingStep.demo(), 32, 36, 1)::run;
+            case "decode", "decode32" -> {
+                Decoder model = Generation.load(Generation.stories260k(Path.of(System.getProperty("pmcj.shared", "../shared"))), backend);
+                yield (config.equals("decode") ? Generation.greedy(model) : Generation.sampled(model, 32))::run;
+            }
+            default -> throw new IllegalArgumentException("unknown config " + config + ": small, gpt2, demo, decode or decode32");
         };
         for (int i = 0; i < Math.max(2, steps / 2); i++) step.run();
         times.totals.clear();
@@ -70,19 +83,22 @@ public final class OpTimes {
     /** {@code real} behind a proxy that adds each outermost call's time to its op's total. */
     private Backend timing(Backend real) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
-            depth++;
+            int[] d = depth.get();
+            d[0]++;
             long start = System.nanoTime();
             try {
                 return method.invoke(real, args); // the real backend's own version of default methods too
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {
-                if (depth == 1) sync.run();
+                if (d[0] == 1) sync.run();
                 long elapsed = System.nanoTime() - start;
-                if (--depth == 0) {
-                    long[] t = totals.computeIfAbsent(name(method.getName(), args), k -> new long[2]);
-                    t[0] += elapsed;
-                    t[1]++;
+                if (--d[0] == 0) {
+                    synchronized (totals) {
+                        long[] t = totals.computeIfAbsent(name(method.getName(), args), k -> new long[2]);
+                        t[0] += elapsed;
+                        t[1]++;
+                    }
                 }
             }
         });
