@@ -26,7 +26,7 @@ import java.util.function.IntUnaryOperator;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -41,6 +41,10 @@ public final class AbWorkload {
     private static final List<Linear> DEMO_STEP = List.of(new Linear(384, 128, 2, true), new Linear(128, 128, 2, true),
             new Linear(512, 128, 2, true), new Linear(128, 512, 2, true), new Linear(1024, 128, 1, false));
     private static final int DEMO_TOKENS = 32 * 36;
+    /** One GPT-2 124M block's linear layers and the tied head (50,257 wide), over the anchor's 4 x 64 tokens. */
+    private static final List<Linear> GPT2_BLOCK_AND_HEAD = List.of(new Linear(2304, 768, 1, true), new Linear(768, 768, 1, true),
+            new Linear(3072, 768, 1, true), new Linear(768, 3072, 1, true), new Linear(50257, 768, 1, false));
+    private static final int GPT2_TOKENS = 4 * 64;
 
     private AbWorkload() {
     }
@@ -74,13 +78,15 @@ public final class AbWorkload {
                 Tensor c = cpu.allocate(Shape.of(1024, 1024));
                 for (int i = 0; i < 5; i++) WORK.add(() -> cpu.matmul(a, false, b, false, c, false));
             }
-            case "gemm" -> {
-                // The small training step's products, each as often as a step runs it: forward x W^T,
-                // then dX = dY W, then dW = dY^T X, layer by layer.
+            case "gemm", "gemm-gpt2" -> {
+                // The small training step's products (or one GPT-2 block's and its head's), each as often
+                // as a step runs it: forward x W^T, then dX = dY W, then dW = dY^T X, layer by layer.
+                List<Linear> layers = name.equals("gemm") ? SMALL_STEP : GPT2_BLOCK_AND_HEAD;
+                int tokens = name.equals("gemm") ? TOKENS : GPT2_TOKENS;
                 List<int[]> products = new ArrayList<>(); // m, k, n, transA, transB, times
-                for (Linear l : SMALL_STEP) products.add(new int[] {TOKENS, l.in, l.out, 0, 1, l.times});
-                for (Linear l : SMALL_STEP) products.add(new int[] {TOKENS, l.out, l.in, 0, 0, l.times});
-                for (Linear l : SMALL_STEP) products.add(new int[] {l.out, TOKENS, l.in, 1, 0, l.times});
+                for (Linear l : layers) products.add(new int[] {tokens, l.in, l.out, 0, 1, l.times});
+                for (Linear l : layers) products.add(new int[] {tokens, l.out, l.in, 0, 0, l.times});
+                for (Linear l : layers) products.add(new int[] {l.out, tokens, l.in, 1, 0, l.times});
                 for (int[] p : products) {
                     int m = p[0], k = p[1], n = p[2];
                     boolean ta = p[3] == 1, tb = p[4] == 1;
