@@ -163,7 +163,7 @@ public abstract class BackendConformance {
             checkMatmul(rnd, 0, 1030, 67, 45, ta, tb, false, false);
             checkMatmul(rnd, 0, 45, 1100, 37, ta, tb, false, true);
             checkMatmul(rnd, 0, 29, 70, 1031, ta, tb, false, false);
-            checkMatmul(rnd, 0, 100, 1100, 40, ta, tb, false, ta); // the shared-B path, k packed in two groups
+            checkMatmul(rnd, 0, 520, 1100, 40, ta, tb, false, ta); // the CPU's shared-B path (from 512 rows), k packed in two groups
         }
         checkMatmul(rnd, 3, 130, 1024, 50, false, true, true, false);
     }
@@ -189,7 +189,7 @@ public abstract class BackendConformance {
     @Example
     void linearWeightGradientsOfATrainingStepsShape() {
         linearWeightGradients(192, 40, 300, true, false, true, 7);
-        linearWeightGradients(256, 48, 1100, false, true, true, 8); // more than one k group (KG)
+        linearWeightGradients(520, 48, 1100, false, true, true, 8); // the CPU's shared packing, more than one k group (KG)
     }
 
     /**

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GemmCausalTest {
     /** Sizes up to these cross the packed blocks: C's rows past {@code MC}, k past {@code KC}. */
-    private static final int MAX_ROWS = 300, MAX_K = 300;
+    private static final int MAX_ROWS = 300, MAX_K = 600;
 
     @Test
     void sizesCrossThePackedBlocks() {
