@@ -172,11 +172,35 @@ public final class VectorBackend implements Backend {
                 for (int i = lo; i < hi; i++) o[oo + i] = (float) Functions.apply(op, xs[xo + i]);
                 return;
             }
-            for (int i = lo; i < hi; i += L) { // masked throughout: one call site (see siluMulRange)
-                VectorMask<Float> m = S.indexInRange(i, hi);
-                unaryLanes(op, FloatVector.fromArray(S, xs, xo + i, m)).intoArray(o, oo + i, m);
+            int n = hi - lo, whole = n - n % L, at = lo + whole;
+            unaryVectors(op, xs, xo + lo, o, oo + lo, whole);
+            if (whole < n) { // the last partial vector through the same loop (see TAIL)
+                float[] t = TAIL.get();
+                unaryVectors(op, t, padded(xs, xo + at, n - whole, t, 0), t, 0, L);
+                System.arraycopy(t, 0, o, oo + at, n - whole);
             }
         });
+    }
+
+    private static void unaryVectors(UnaryOp op, float[] x, int xo, float[] o, int oo, int n) {
+        for (int i = 0; i < n; i += L) unaryLanes(op, FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
+    }
+
+    /**
+     * Per thread: the last partial vector of a unary loop, one whole vector per operand, zero-padded,
+     * which the loop's own method then runs as it runs every other vector. A tail called at a site of
+     * its own is cold to C2 (see {@link #siluMulRange}); masked throughout, these compute-heavy loops
+     * ran slower (GELU's backward over a million floats 0.48 ms against 0.32). The binary loops are
+     * masked throughout instead: their rows can be short (decoding's 172 floats), where copying every
+     * row's tail cost more than masking (32 streams' decoding 0.955x).
+     */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[3 * L]);
+
+    /** {@code src[from, from + r)} into operand slot {@code k} of {@code tail}, zeros after it; returns the slot's offset. */
+    private static int padded(float[] src, int from, int r, float[] tail, int k) {
+        System.arraycopy(src, from, tail, k * L, r);
+        Arrays.fill(tail, k * L + r, (k + 1) * L, 0f);
+        return k * L;
     }
 
     private static FloatVector unaryLanes(UnaryOp op, FloatVector v) {
@@ -273,13 +297,22 @@ public final class VectorBackend implements Backend {
                 }
                 return;
             }
-            for (int i = lo; i < hi; i += L) { // masked throughout: one call site (see siluMulRange)
-                VectorMask<Float> m = S.indexInRange(i, hi);
-                FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i, m) : FloatVector.zero(S); // fma onto 0: one rounding, as mul
-                derivativeLanes(op, FloatVector.fromArray(S, xs, xo + i, m)).fma(FloatVector.fromArray(S, g, go + i, m), old)
-                        .intoArray(d, dxo + i, m);
+            int n = hi - lo, whole = n - n % L, at = lo + whole;
+            derivativeVectors(op, xs, xo + lo, g, go + lo, d, dxo + lo, whole, accumulate);
+            if (whole < n) { // the last partial vector through the same loop (see TAIL)
+                float[] t = TAIL.get();
+                derivativeVectors(op, t, padded(xs, xo + at, n - whole, t, 0), t, padded(g, go + at, n - whole, t, 1),
+                        t, padded(d, dxo + at, n - whole, t, 2), L, accumulate);
+                System.arraycopy(t, 2 * L, d, dxo + at, n - whole);
             }
         });
+    }
+
+    private static void derivativeVectors(UnaryOp op, float[] x, int xo, float[] g, int go, float[] d, int dxo, int n, boolean accumulate) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i) : FloatVector.zero(S); // fma onto 0: one rounding, as mul
+            derivativeLanes(op, FloatVector.fromArray(S, x, xo + i)).fma(FloatVector.fromArray(S, g, go + i), old).intoArray(d, dxo + i);
+        }
     }
 
     @Override
@@ -400,11 +433,11 @@ public final class VectorBackend implements Backend {
      * silu(a) * b in a loop of its own, keeping the sigmoid out of {@link #binaryLanes}, which every
      * other op's loop inlines (vectors that C2 cannot keep in registers are boxed: see docs/performance.md).
      *
-     * <p>These element-wise loops are masked throughout, the tail being one more pass of the same
-     * code: with the tail as a call site of its own, C2 saw that site as cold and
-     * did not inline the lane function there (the sigmoid is too large for a cold site), so the tail's
-     * vectors were boxed, and a 172-float SILU_MUL took 0.92 us against 0.09 for 176. Masked loads
-     * and stores cost no more than plain ones, with AVX-512 and with AVX2 alike.
+     * <p>The binary loops are masked throughout, the tail being one more pass of the same call: with
+     * the tail as a call site of its own, C2 saw that site as cold and did not inline the lane
+     * function there (the sigmoid is too large for a cold site), so the tail's vectors were boxed,
+     * and a 172-float SILU_MUL took 0.92 us against 0.09 for 176. For these ops masked loads and
+     * stores cost no more than plain ones, with AVX-512 and with AVX2 alike.
      */
     private static void siluMulRange(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
         for (int i = 0; i < n; i += L) {
