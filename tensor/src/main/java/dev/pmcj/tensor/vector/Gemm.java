@@ -35,7 +35,8 @@ final class Gemm {
     /**
      * Depth of a packed k-block. With AVX-512, 512: the 8 x 32 tile's B micro-panel (64 KB) then
      * streams from L2, A's (16 KB) stays in L1, and the 1024 product ran 1.038x faster than with 256
-     * on the Zen 5 (bench/ab; small step and decoding unchanged). AVX2's 4 x 16 tile keeps 256, as measured on the Zen 3.
+     * on the Zen 5 (bench/ab; small step and decoding unchanged). AVX2's 4 x 16 tile keeps 256: at
+     * 512 its micro-panel (32 KB) would fill a Zen 3's L1 (not measured).
      */
     static final int KC = L >= 16 ? 512 : 256;
     static final int MC = 32 * MR;
