@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Device check on a lent NVIDIA GPU machine (no JDK, no network): carry .gpu/ as packed by bench/gpu-bundle.
+# Output in $OUT: tests-all.txt, quick.txt, op-times.txt (each line tagged with its run), demo-full-opencl.json
+# (a reply brings back few files and the end of the output only).
 # 1. every module's tests with CI=true (OpenCL device 0 = the GPU, the CPU backend on the host's cores);
-# 2. bench/quick --device opencl under JFR (profile settings; the recording comes back for `jfr print`);
+# 2. bench/quick --device opencl (JFR=1: under JFR, profile settings; the recordings come back for `jfr print`);
 #    BUNDLES="A B" runs it for each of several bundle folders' lib/ in turn (an older build beside this one);
-# 3. with "all": bench/op-times --device opencl (small, gpt2; each bundle), the PyTorch anchor on CUDA (TORCH=0 skips it), and the
-#    full demo on OpenCL (DEMO=0 skips it); OPTIMES_BUNDLES="A B" picks op-times' bundles (default BUNDLES).  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
+# 3. with "all": bench/op-times --device opencl (OPTIMES_CONFIGS, default "small gpt2"; decode and decode32 too; each bundle), the PyTorch anchor on CUDA (TORCH=0 skips it), and the
+#    full demo on OpenCL (DEMO=0 skips it); OPTIMES_BUNDLES="A B" picks op-times' bundles (default BUNDLES), OPTIMES_PROPERTY=NAME
+#    runs each op-times again with -DNAME=true (e.g. pmcj.opencl.rowAttention).  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
 set -u
 cd "$(dirname "$0")/../.."
 G="$PWD/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
@@ -35,14 +38,18 @@ i=0
 for B in ${BUNDLES:-$G}; do
   i=$((i + 1)); tag="$i-$(basename "$B")"
   el "quick --device opencl ($tag)"
-  timeout "${QUICK_S:-150}" "$J" "${JO[@]}" -Xmx8g -XX:StartFlightRecording=filename="$OUT/quick-opencl-$tag.jfr",settings=profile \
-    -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.Quick --device opencl 2>&1 | grep -v 'jfr\|Flight' | tee "$OUT/quick-opencl-$tag.txt"
+  timeout "${QUICK_S:-150}" "$J" "${JO[@]}" -Xmx8g ${JFR:+-XX:StartFlightRecording=filename="$OUT/quick-opencl-$tag.jfr",settings=profile} \
+    -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.Quick --device opencl 2>&1 | grep -v 'jfr\|Flight' | sed "s/^/[$tag] /" | tee -a "$OUT/quick.txt"
 done
 if [ "${1:-}" = all ]; then
   for B in ${OPTIMES_BUNDLES:-${BUNDLES:-$G}}; do
-    for cfg in small gpt2; do
-      el "op-times $cfg --device opencl ($(basename "$B"))"
-      timeout 90 "$J" "${JO[@]}" -Xmx8g -cp "$B/lib/*" dev.pmcj.bench.OpTimes $cfg 20 --device opencl 2>&1 | tee "$OUT/op-times-$cfg-opencl-$(basename "$B").txt"
+    for opt in "" ${OPTIMES_PROPERTY:-}; do # OPTIMES_PROPERTY=NAME: each op-times once more with -DNAME=true
+      for cfg in ${OPTIMES_CONFIGS:-small gpt2}; do
+        steps=20; case $cfg in decode*) steps=4;; esac # a decode "step" is a whole generation
+        el "op-times $cfg --device opencl ($(basename "$B")${opt:+ -D$opt=true})"
+        timeout 90 "$J" "${JO[@]}" -Xmx8g ${opt:+-D$opt=true} -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.OpTimes $cfg $steps --device opencl 2>&1 \
+          | sed "s/^/[$cfg $(basename "$B")${opt:+ $opt}] /" | tee -a "$OUT/op-times.txt"
+      done
     done
   done
   el torch

@@ -28,7 +28,9 @@ import java.util.Map;
  *
  * <p>With {@code --device opencl} the step runs on OpenCL device 0 and each outermost call waits for
  * the device to finish, so an op's time is its host time plus its kernels' time (no overlap: the
- * step is slower than unsynchronised, but where the time goes is seen).
+ * step is slower than unsynchronised, but where the time goes is seen). A second table gives each
+ * kernel's device time from the queue's profiling events: an op's host time less its kernels' is
+ * the launch and the wait.
  *
  * <p>{@code decode} and {@code decode32} time stories260K's generation instead (one greedy stream, or
  * 32 streams sampled together, as {@code bench/quick} runs them; the checkpoint from
@@ -56,8 +58,10 @@ public final class OpTimes {
         int steps = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 20;
         OpTimes times = new OpTimes();
         Backend real = Backends.cpu();
+        OpenClBackend cl = null;
         if (opencl) {
-            OpenClBackend cl = OpenClSgemmFigure.openAndName();
+            System.setProperty("pmcj.opencl.profile", "true");
+            cl = OpenClSgemmFigure.openAndName();
             if (cl == null) System.exit(1);
             real = cl;
             times.sync = cl::finish;
@@ -75,9 +79,16 @@ public final class OpTimes {
         };
         for (int i = 0; i < Math.max(2, steps / 2); i++) step.run();
         times.totals.clear();
+        if (cl != null) cl.kernelTimes();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) step.run();
-        times.print(config, (System.nanoTime() - start) / 1e6 / steps, steps);
+        double stepMs = (System.nanoTime() - start) / 1e6 / steps;
+        double inCalls = table("op (" + config + " step)", times.totals, stepMs, steps);
+        System.out.printf(Locale.ROOT, "step %.1f ms over %d steps, %.1f ms of it in backend calls%n", stepMs, steps, inCalls);
+        if (cl != null) {
+            double onDevice = table("kernel (device time)", cl.kernelTimes(), stepMs, steps);
+            System.out.printf(Locale.ROOT, "%.1f ms a step in kernels on the device%n", onDevice);
+        }
     }
 
     /** {@code real} behind a proxy that adds each outermost call's time to its op's total. */
@@ -111,16 +122,17 @@ public final class OpTimes {
         return method;
     }
 
-    private void print(String config, double stepMs, int steps) {
-        List<Map.Entry<String, long[]>> ops = new ArrayList<>(totals.entrySet());
-        ops.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));
-        double inCalls = 0;
-        System.out.printf(Locale.ROOT, "%-26s %10s %7s %11s%n", "op (" + config + " step)", "ms/step", "share", "calls/step");
-        for (Map.Entry<String, long[]> op : ops) {
-            double ms = op.getValue()[0] / 1e6 / steps;
-            inCalls += ms;
-            System.out.printf(Locale.ROOT, "%-26s %10.2f %6.1f%% %11d%n", op.getKey(), ms, 100 * ms / stepMs, op.getValue()[1] / steps);
+    /** Prints {@code totals} (name -> {nanoseconds, calls}) per step, largest first; returns their sum in ms a step. */
+    private static double table(String header, Map<String, long[]> totals, double stepMs, int steps) {
+        List<Map.Entry<String, long[]>> rows = new ArrayList<>(totals.entrySet());
+        rows.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));
+        double sum = 0;
+        System.out.printf(Locale.ROOT, "%-26s %10s %7s %11s%n", header, "ms/step", "share", "calls/step");
+        for (Map.Entry<String, long[]> row : rows) {
+            double ms = row.getValue()[0] / 1e6 / steps;
+            sum += ms;
+            System.out.printf(Locale.ROOT, "%-26s %10.2f %6.1f%% %11d%n", row.getKey(), ms, 100 * ms / stepMs, row.getValue()[1] / steps);
         }
-        System.out.printf(Locale.ROOT, "step %.1f ms over %d steps, %.1f ms of it in backend calls%n", stepMs, steps, inCalls);
+        return sum;
     }
 }

@@ -32,8 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClRuntime {
     /** Work-group size of row kernels (a power of two; the kernels' local arrays have this size). */
     static final int GROUP = 64;
+    /** Work-group size of kernels over rows as long as a vocabulary on GPUs: more loads in flight a row. */
+    static final int WIDE_GROUP = 256;
     private static final List<String> SOURCES = List.of(
-            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "matmul_cpu.cl", "norms.cl", "transformer.cl", "attention_cpu.cl", "optim.cl");
+            "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "matmul_cpu.cl", "norms.cl", "transformer.cl", "attention_tiled.cl", "attention_cpu.cl", "optim.cl");
 
     /** A device as enumerated across all platforms. */
     record DeviceRef(cl_platform_id platform, cl_device_id device, String name) {
@@ -46,6 +48,8 @@ final class ClRuntime {
     private final long maxGroup;
     final cl_context context;
     final cl_command_queue queue;
+    /** Kernels' device times, or null unless {@link KernelProfile#PROPERTY} is set. */
+    final KernelProfile profile = Boolean.getBoolean(KernelProfile.PROPERTY) ? new KernelProfile() : null;
     private final cl_program program;
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
     final ConstantBuffers constants = new ConstantBuffers(this);
@@ -66,7 +70,7 @@ final class ClRuntime {
         props.addProperty(CL.CL_CONTEXT_PLATFORM, ref.platform());
         context = CL.clCreateContext(props, 1, new cl_device_id[]{ref.device()}, null, null, null);
         @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this runs on 1.2 too
-        cl_command_queue q = CL.clCreateCommandQueue(context, ref.device(), 0, null);
+        cl_command_queue q = CL.clCreateCommandQueue(context, ref.device(), profile == null ? 0 : CL.CL_QUEUE_PROFILING_ENABLE, null);
         queue = q;
         program = CL.clCreateProgramWithSource(context, 1, new String[]{source()}, null, null);
         try {
@@ -127,7 +131,7 @@ final class ClRuntime {
 
     /** The kernels' op ordinals and group size, derived from the Java enums so the two cannot drift. */
     private static String buildOptions() {
-        StringBuilder sb = new StringBuilder("-DGROUP=" + GROUP);
+        StringBuilder sb = new StringBuilder("-DGROUP=" + GROUP + " -DWIDE_GROUP=" + WIDE_GROUP);
         for (UnaryOp op : UnaryOp.values()) sb.append(" -DU_").append(op.name()).append('=').append(op.ordinal());
         for (BinaryOp op : BinaryOp.values()) sb.append(" -DB_").append(op.name()).append('=').append(op.ordinal());
         for (ReduceOp op : ReduceOp.values()) sb.append(" -DR_").append(op.name()).append('=').append(op.ordinal());

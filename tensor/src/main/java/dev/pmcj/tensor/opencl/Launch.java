@@ -6,6 +6,7 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
@@ -126,7 +127,12 @@ final class Launch {
 
     /** {@code groups} work-groups of {@link ClRuntime#GROUP} items (one per row). */
     void groups(long groups) {
-        run(new long[]{groups * ClRuntime.GROUP}, new long[]{ClRuntime.GROUP}, groups == 0);
+        groups(groups, ClRuntime.GROUP);
+    }
+
+    /** {@code groups} work-groups of {@code size} items. */
+    void groups(long groups, int size) {
+        run(new long[]{groups * size}, new long[]{size}, groups == 0);
     }
 
     void grid(long[] global, long[] local) {
@@ -145,7 +151,9 @@ final class Launch {
                                 + " of " + sizes.size() + " (" + e.getMessage() + ")", e);
                     }
                 }
-                CL.clEnqueueNDRangeKernel(rt.queue, kernel, global.length, null, global, local, 0, null, null);
+                cl_event done = rt.profile == null ? null : new cl_event();
+                CL.clEnqueueNDRangeKernel(rt.queue, kernel, global.length, null, global, local, 0, null, done);
+                if (done != null) rt.profile.add(kernelName, done);
             }
         } finally {
             for (cl_mem m : retained) CL.clReleaseMemObject(m);

@@ -35,6 +35,11 @@ public final class OpenClBackend implements Backend {
     private static final int ADAMW_UPDATES = 4;
     /** Work-groups of matmul.cl a compute unit needs to hide its latencies (a group is two warps). */
     private static final int GROUPS_PER_UNIT = 4;
+    /** attention_tiled.cl's ATT_TILE (rows a work-group), ATT_LANES (items a row) and ATT_HEAD4 * 4. */
+    private static final int ATTENTION_TILE = 32, ATTENTION_LANES = 4, TILED_HEAD_MAX = 64;
+    private static final int TILED_MIN_ROWS = 16;
+    /** Every attention through the row kernels (transformer.cl), to measure them against the tiled ones. */
+    private static final boolean ROW_ATTENTION = Boolean.getBoolean("pmcj.opencl.rowAttention");
     /** The least depth of k (or rows of a column sum) worth a work-group when work is split. */
     private static final int MIN_SLICE = 128;
 
@@ -114,6 +119,16 @@ public final class OpenClBackend implements Backend {
     /** Waits until every queued kernel has finished (for timing; transfers to the host wait anyway). */
     public void finish() {
         CL.clFinish(rt.queue);
+    }
+
+    /**
+     * Device time per kernel since the last call (kernel name -> {nanoseconds, calls}), after waiting
+     * for the queue; empty unless the JVM runs with {@code -Dpmcj.opencl.profile=true}.
+     */
+    public Map<String, long[]> kernelTimes() {
+        if (rt.profile == null) return Map.of();
+        finish();
+        return rt.profile.drain();
     }
 
     private Launch launch(String op, String kernel) {
@@ -536,9 +551,13 @@ public final class OpenClBackend implements Backend {
     public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
         Checks.attention(op, q, k, v, qPos, out, lse);
-        perRow(launch(op, kernels.name("attention_forward")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
-                .tensor("out", out).tensor("lse", lse).i(q.dim(1)).i(q.dim(2)).i(q.dim(3)).i(k.dim(1)).i(k.dim(2)),
-                q.dim(0) * q.dim(1) * q.dim(2));
+        int b = q.dim(0), t = q.dim(1), h = q.dim(2), s = k.dim(1);
+        boolean tiled = tiledAttention(t, q.dim(3));
+        Launch call = launch(op, tiled ? "attention_forward_tiled" : kernels.name("attention_forward"))
+                .headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
+                .tensor("out", out).tensor("lse", lse).i(t).i(h).i(q.dim(3)).i(s).i(k.dim(2));
+        if (tiled) attentionTiles(call, b * h, t);
+        else perRow(call, b * t * h);
     }
 
     @Override
@@ -547,15 +566,42 @@ public final class OpenClBackend implements Backend {
         String op = "attentionBackward";
         Checks.attentionBackward(op, q, k, v, qPos, out, lse, dout, dq, dk, dv);
         int b = q.dim(0), t = q.dim(1), h = q.dim(2), d = q.dim(3), s = k.dim(1), kv = k.dim(2);
+        boolean tiled = tiledAttention(t, d);
         // dout . out per query row, computed by the dq kernel and read by the dk/dv kernel.
         try (ScratchBuffers.Scratch delta = rt.scratch.take((long) b * t * h)) {
-            perRow(launch(op, kernels.name("attention_backward_dq")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
+            Launch dqCall = launch(op, tiled ? "attention_backward_dq_tiled" : kernels.name("attention_backward_dq"))
+                    .headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
                     .tensor("out", out).tensor("lse", lse).tensor("dout", dout).headRows("dq", dq)
-                    .scratch(delta).i(t).i(h).i(d).i(s).i(kv), b * t * h);
-            perRow(launch(op, kernels.name("attention_backward_dkv")).headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
+                    .scratch(delta).i(t).i(h).i(d).i(s).i(kv);
+            Launch dkvCall = launch(op, tiled ? "attention_backward_dkv_tiled" : kernels.name("attention_backward_dkv"))
+                    .headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
                     .tensor("lse", lse).tensor("dout", dout).scratch(delta)
-                    .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv), b * s * kv);
+                    .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv);
+            if (tiled) {
+                attentionTiles(dqCall, b * h, t);
+                attentionTiles(dkvCall, b * kv, s);
+            } else {
+                perRow(dqCall, b * t * h);
+                perRow(dkvCall, b * s * kv);
+            }
         }
+    }
+
+    /**
+     * Whether attention takes the tiled kernels (attention_tiled.cl): on GPUs, for heads up to
+     * {@link #TILED_HEAD_MAX} wide and at least {@link #TILED_MIN_ROWS} query rows a head (GPU_SPLIT:
+     * from one row, so tests reach them on small shapes). Fewer rows, as in decoding, leave a tile's
+     * items idle; the row kernels spread one row's keys over a group instead.
+     */
+    private boolean tiledAttention(int queryRows, int headSize) {
+        return kernels != Kernels.CPU && !ROW_ATTENTION && headSize <= TILED_HEAD_MAX
+                && (kernels == Kernels.GPU_SPLIT || queryRows >= TILED_MIN_ROWS);
+    }
+
+    /** {@code heads} times the tiles of {@code rows} work-groups, {@link #ATTENTION_LANES} items a row of a tile. */
+    private static void attentionTiles(Launch call, int heads, int rows) {
+        long groups = (long) heads * ((rows + ATTENTION_TILE - 1) / ATTENTION_TILE), items = ATTENTION_TILE * ATTENTION_LANES;
+        call.grid(new long[]{groups * items}, new long[]{items});
     }
 
     /** A kernel over {@code rows} rows: a work-group per row on GPUs, an item per row (count passed) on CPUs. */
@@ -613,7 +659,7 @@ public final class OpenClBackend implements Backend {
     public void crossEntropy(Tensor logits, int[] targets, float smoothing, Tensor losses) {
         Checks.crossEntropy("crossEntropy", logits, targets, smoothing, losses);
         launch("crossEntropy", "cross_entropy").tensor("logits", logits).ints(targets).f(smoothing)
-                .tensor("losses", losses).i(logits.dim(1)).groups(targets.length);
+                .tensor("losses", losses).i(logits.dim(1)).groups(targets.length, vocabularyGroup());
     }
 
     @Override
@@ -623,7 +669,12 @@ public final class OpenClBackend implements Backend {
         Checks.gradient(op, "logits", logits, dlogits);
         launch(op, "cross_entropy_backward").tensor("logits", logits).ints(targets).f(smoothing)
                 .tensor("dlosses", dlosses).tensor("dlogits", dlogits).i(logits.dim(1))
-                .groups(logits.size() == 0 ? 0 : targets.length);
+                .groups(logits.size() == 0 ? 0 : targets.length, vocabularyGroup());
+    }
+
+    /** Items a row for cross-entropy: wide on GPUs, where a row of 50,257 logits in 64 items left the loads' latency bare. */
+    private int vocabularyGroup() {
+        return kernels == Kernels.CPU ? ClRuntime.GROUP : ClRuntime.WIDE_GROUP;
     }
 
     // ---- optimizers -------------------------------------------------------------------------

@@ -30,15 +30,21 @@ __kernel void softmax_backward(__global const float* y, int yOff, __global const
 
 // log(sum exp(x[0..n))), shifted by the maximum.
 float row_log_sum_exp(__global const float* x, int n, __local float* scratch) {
-    int lid = get_local_id(0);
-    float mx = -INFINITY;
-    for (int i = lid; i < n; i += GROUP) mx = fmax(mx, x[i]);
-    mx = group_max(mx, scratch);
+    // One pass: each item's running maximum and sum of exp(x - maximum), rescaled as the maximum grows.
+    float mx = -INFINITY, s = 0.0f;
+    for (int i = get_local_id(0); i < n; i += get_local_size(0)) {
+        float xi = x[i];
+        if (xi > mx) {
+            s = s * exp(mx - xi) + 1.0f;
+            mx = xi;
+        } else if (mx != -INFINITY) { // -inf after -inf adds nothing (and exp(-inf - -inf) is NaN)
+            s += exp(xi - mx);
+        }
+    }
     // No early return: every item must reach every barrier (PoCL deadlocks otherwise).
-    float shift = mx == -INFINITY ? 0.0f : mx, s = 0.0f;
-    for (int i = lid; i < n; i += GROUP) s += exp(x[i] - shift);
-    s = group_sum(s, scratch);
-    return mx == -INFINITY ? mx : mx + log(s);
+    float top = group_max(mx, scratch);
+    s = group_sum(mx == -INFINITY ? 0.0f : s * exp(mx - top), scratch);
+    return top == -INFINITY ? top : top + log(s);
 }
 
 __kernel void log_softmax(__global const float* x, int xOff, __global float* out, int outOff, int n) {

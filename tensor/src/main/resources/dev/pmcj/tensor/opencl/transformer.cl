@@ -186,14 +186,15 @@ __kernel void embedding_backward(__global const float* dout, int dOff, __global 
 }
 
 // loss = logZ - (1-s) x_target - (s/V) sum x  (= -sum_c q_c log p_c); negative targets give 0.
+// A work-group a row, of GROUP items or (GPUs) WIDE_GROUP.
 __kernel void cross_entropy(__global const float* logits, int lOff, __global const int* targets, float smoothing,
                             __global float* losses, int lsOff, int V) {
-    __local float scratch[GROUP];
+    __local float scratch[WIDE_GROUP];
     int row = get_group_id(0), target = targets[row];
     __global const float* x = logits + lOff + row * V;
     float logZ = row_log_sum_exp(x, V, scratch);
     float sx = 0.0f;
-    for (int i = get_local_id(0); i < V; i += GROUP) sx += x[i];
+    for (int i = get_local_id(0); i < V; i += get_local_size(0)) sx += x[i];
     sx = group_sum(sx, scratch);
     if (get_local_id(0) == 0) {
         losses[lsOff + row] = target < 0 ? 0.0f : logZ - (1.0f - smoothing) * x[target] - smoothing / V * sx;
@@ -203,12 +204,12 @@ __kernel void cross_entropy(__global const float* logits, int lOff, __global con
 __kernel void cross_entropy_backward(__global const float* logits, int lOff, __global const int* targets,
                                      float smoothing, __global const float* dlosses, int dlOff,
                                      __global float* dlogits, int dOff, int V) {
-    __local float scratch[GROUP];
+    __local float scratch[WIDE_GROUP];
     int row = get_group_id(0), target = targets[row];
     __global const float* x = logits + lOff + row * V;
     __global float* dx = dlogits + dOff + row * V;
     float logZ = row_log_sum_exp(x, V, scratch), g = dlosses[dlOff + row];
-    for (int c = get_local_id(0); target >= 0 && c < V; c += GROUP) {
+    for (int c = get_local_id(0); target >= 0 && c < V; c += get_local_size(0)) {
         float qc = (c == target ? 1.0f - smoothing : 0.0f) + smoothing / V;
         dx[c] += g * (exp(x[c] - logZ) - qc);
     }
