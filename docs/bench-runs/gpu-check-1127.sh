@@ -6,8 +6,8 @@
 # 2. bench/quick --device opencl (JFR=1: under JFR, profile settings; the recordings come back for `jfr print`);
 #    BUNDLES="A B" runs it for each of several bundle folders' lib/ in turn (an older build beside this one);
 # 3. with "all": bench/op-times --device opencl (OPTIMES_CONFIGS, default "small gpt2"; decode and decode32 too; each bundle), the PyTorch anchor on CUDA (TORCH=0 skips it), and the
-#    full demo on OpenCL (DEMO=0 skips it); OPTIMES_BUNDLES="A B" picks op-times' bundles (default BUNDLES), OPTIMES_PROPERTY=NAME
-#    runs each op-times again with -DNAME=true (e.g. pmcj.opencl.rowAttention).  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
+#    full demo on OpenCL (DEMO=0 skips it); OPTIMES_BUNDLES="A B" picks op-times' bundles (default BUNDLES), OPTIMES_VARIANTS="OPTS;OPTS"
+#    runs each op-times once per entry, with its JVM options (an empty entry: none; e.g. ";-Dpmcj.opencl.rowAttention=true").  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
 set -u
 cd "$(dirname "$0")/../.."
 G="$PWD/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
@@ -42,13 +42,14 @@ for B in ${BUNDLES:-$G}; do
     -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.Quick --device opencl 2>&1 | grep -v 'jfr\|Flight' | sed "s/^/[$tag] /" | tee -a "$OUT/quick.txt"
 done
 if [ "${1:-}" = all ]; then
+  IFS=';' read -r -a variants <<< "${OPTIMES_VARIANTS:-}"; [ ${#variants[@]} -eq 0 ] && variants=("")
   for B in ${OPTIMES_BUNDLES:-${BUNDLES:-$G}}; do
-    for opt in "" ${OPTIMES_PROPERTY:-}; do # OPTIMES_PROPERTY=NAME: each op-times once more with -DNAME=true
+    for opts in "${variants[@]}"; do # OPTIMES_VARIANTS="-Da=1;-Db=2 -Dc=3": each op-times once per entry's JVM options
       for cfg in ${OPTIMES_CONFIGS:-small gpt2}; do
         steps=20; case $cfg in decode*) steps=4;; esac # a decode "step" is a whole generation
-        el "op-times $cfg --device opencl ($(basename "$B")${opt:+ -D$opt=true})"
-        timeout 90 "$J" "${JO[@]}" -Xmx8g ${opt:+-D$opt=true} -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.OpTimes $cfg $steps --device opencl 2>&1 \
-          | sed "s/^/[$cfg $(basename "$B")${opt:+ $opt}] /" | tee -a "$OUT/op-times.txt"
+        el "op-times $cfg --device opencl ($(basename "$B")${opts:+ $opts})"
+        timeout 90 "$J" "${JO[@]}" -Xmx8g $opts -Dpmcj.shared="$G/shared" -cp "$B/lib/*" dev.pmcj.bench.OpTimes $cfg $steps --device opencl 2>&1 \
+          | sed "s/^/[$cfg $(basename "$B")${opts:+ $opts}] /" | tee -a "$OUT/op-times.txt"
       done
     done
   done

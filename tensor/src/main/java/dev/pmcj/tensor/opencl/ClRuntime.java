@@ -34,6 +34,13 @@ final class ClRuntime {
     static final int GROUP = 64;
     /** Work-group size of kernels over rows as long as a vocabulary on GPUs: more loads in flight a row. */
     static final int WIDE_GROUP = 256;
+    /**
+     * attention_tiled.cl's work-group: ATTENTION_TILE query (or key) rows, ATTENTION_LANES items a row,
+     * heads up to ATTENTION_HEAD_MAX wide. The first two can be set by system properties of those
+     * names, to measure other shapes on a device.
+     */
+    static final int ATTENTION_TILE = Integer.getInteger("pmcj.opencl.attentionTile", 32),
+            ATTENTION_LANES = Integer.getInteger("pmcj.opencl.attentionLanes", 4), ATTENTION_HEAD_MAX = 64;
     private static final List<String> SOURCES = List.of(
             "common.cl", "memory.cl", "elementwise.cl", "matmul.cl", "matmul_cpu.cl", "norms.cl", "transformer.cl", "attention_tiled.cl", "attention_cpu.cl", "optim.cl");
 
@@ -131,7 +138,8 @@ final class ClRuntime {
 
     /** The kernels' op ordinals and group size, derived from the Java enums so the two cannot drift. */
     private static String buildOptions() {
-        StringBuilder sb = new StringBuilder("-DGROUP=" + GROUP + " -DWIDE_GROUP=" + WIDE_GROUP);
+        StringBuilder sb = new StringBuilder("-DGROUP=" + GROUP + " -DWIDE_GROUP=" + WIDE_GROUP + " -DATT_TILE=" + ATTENTION_TILE
+                + " -DATT_LANES=" + ATTENTION_LANES + " -DATT_HEAD4=" + ATTENTION_HEAD_MAX / 4);
         for (UnaryOp op : UnaryOp.values()) sb.append(" -DU_").append(op.name()).append('=').append(op.ordinal());
         for (BinaryOp op : BinaryOp.values()) sb.append(" -DB_").append(op.name()).append('=').append(op.ordinal());
         for (ReduceOp op : ReduceOp.values()) sb.append(" -DR_").append(op.name()).append('=').append(op.ordinal());

@@ -35,8 +35,6 @@ public final class OpenClBackend implements Backend {
     private static final int ADAMW_UPDATES = 4;
     /** Work-groups of matmul.cl a compute unit needs to hide its latencies (a group is two warps). */
     private static final int GROUPS_PER_UNIT = 4;
-    /** attention_tiled.cl's ATT_TILE (rows a work-group), ATT_LANES (items a row) and ATT_HEAD4 * 4. */
-    private static final int ATTENTION_TILE = 32, ATTENTION_LANES = 4, TILED_HEAD_MAX = 64;
     private static final int TILED_MIN_ROWS = 16;
     /** Every attention through the row kernels (transformer.cl), to measure them against the tiled ones. */
     private static final boolean ROW_ATTENTION = Boolean.getBoolean("pmcj.opencl.rowAttention");
@@ -589,18 +587,18 @@ public final class OpenClBackend implements Backend {
 
     /**
      * Whether attention takes the tiled kernels (attention_tiled.cl): on GPUs, for heads up to
-     * {@link #TILED_HEAD_MAX} wide and at least {@link #TILED_MIN_ROWS} query rows a head (GPU_SPLIT:
+     * {@link ClRuntime#ATTENTION_HEAD_MAX} wide and at least {@link #TILED_MIN_ROWS} query rows a head (GPU_SPLIT:
      * from one row, so tests reach them on small shapes). Fewer rows, as in decoding, leave a tile's
      * items idle; the row kernels spread one row's keys over a group instead.
      */
     private boolean tiledAttention(int queryRows, int headSize) {
-        return kernels != Kernels.CPU && !ROW_ATTENTION && headSize <= TILED_HEAD_MAX
+        return kernels != Kernels.CPU && !ROW_ATTENTION && headSize <= ClRuntime.ATTENTION_HEAD_MAX
                 && (kernels == Kernels.GPU_SPLIT || queryRows >= TILED_MIN_ROWS);
     }
 
-    /** {@code heads} times the tiles of {@code rows} work-groups, {@link #ATTENTION_LANES} items a row of a tile. */
+    /** {@code heads} times the tiles of {@code rows} work-groups, {@link ClRuntime#ATTENTION_LANES} items a row of a tile. */
     private static void attentionTiles(Launch call, int heads, int rows) {
-        long groups = (long) heads * ((rows + ATTENTION_TILE - 1) / ATTENTION_TILE), items = ATTENTION_TILE * ATTENTION_LANES;
+        long tile = ClRuntime.ATTENTION_TILE, groups = heads * ((rows + tile - 1) / tile), items = tile * ClRuntime.ATTENTION_LANES;
         call.grid(new long[]{groups * items}, new long[]{items});
     }
 

@@ -7,11 +7,8 @@
 // chain of one row's work; the lanes' partial results meet in local memory at the end. Same layouts,
 // arguments and formulas as transformer.cl's kernels; heads up to ATT_HEAD4 * 4 wide, zero-padded to
 // that width. Decoding's single query rows keep transformer.cl's kernels, which spread one row's
-// keys over a whole group.
-#define ATT_TILE 32
-#define ATT_LANES 4
+// keys over a whole group. ATT_TILE, ATT_LANES and ATT_HEAD4 come from the Java side (ClRuntime).
 #define ATT_ITEMS (ATT_TILE * ATT_LANES)
-#define ATT_HEAD4 16
 
 // Rows r0 .. r0 + ATT_TILE - 1 of x (rows step floats apart, `rows` of them) into tile, zeros past
 // each row's d floats and past the last row; consecutive items read consecutive floats.
@@ -163,11 +160,15 @@ void attention_backward_dq_tiled(__global const float* q, int qOff, int qB, int 
     float4 qr[ATT_HEAD4], dr[ATT_HEAD4], acc[ATT_HEAD4];
     load_row(q + qOff + b * qB + t * qT + h * D, live ? D : 0, qr);
     load_row(dout + doOff + row * D, live ? D : 0, dr);
-    float rowDot = 0.0f;
-    for (int e = 0; live && e < D; e++) rowDot = fma(dout[doOff + row * D + e], out[outOff + row * D + e], rowDot);
-    float logZ = live ? lse[lseOff + (b * H + h) * T + t] : 0.0f;
+    load_row(out + outOff + row * D, live ? D : 0, acc); // every load in flight at once, not one after another
+    float4 dot4 = 0.0f;
     #pragma unroll
-    for (int i = 0; i < ATT_HEAD4; i++) acc[i] = 0.0f;
+    for (int i = 0; i < ATT_HEAD4; i++) {
+        dot4 = fma(dr[i], acc[i], dot4);
+        acc[i] = 0.0f;
+    }
+    float rowDot = dot4.x + dot4.y + dot4.z + dot4.w;
+    float logZ = live ? lse[lseOff + (b * H + h) * T + t] : 0.0f;
     int last = tile_max(pos, scratch);
     for (int c0 = 0; c0 <= last; c0 += ATT_TILE) {
         load_tile(k + kOff + b * kB + kvh * D, kT, c0, S, D, kt);
