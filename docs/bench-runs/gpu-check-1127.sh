@@ -7,7 +7,8 @@
 #    BUNDLES="A B" runs it for each of several bundle folders' lib/ in turn (an older build beside this one);
 # 3. with "all": bench/op-times --device opencl (OPTIMES_CONFIGS, default "small gpt2"; decode and decode32 too; each bundle), the PyTorch anchor on CUDA (TORCH=0 skips it), and the
 #    full demo on OpenCL (DEMO=0 skips it); OPTIMES_BUNDLES="A B" picks op-times' bundles (default BUNDLES), OPTIMES_VARIANTS="OPTS;OPTS"
-#    runs each op-times once per entry, with its JVM options (an empty entry: none; e.g. ";-Dpmcj.opencl.rowAttention=true").  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
+#    runs each op-times once per entry, with its JVM options (an empty entry: none; e.g. ";-Dpmcj.opencl.rowAttention=true").
+#    FACTS=1: first dev.pmcj.bench.KernelFacts (kernel-facts.txt, program.ptx.xz); QUICK=0 skips step 2.  Optional first arg: "quick" skips step 1; TESTS=REGEX picks test classes.
 set -u
 cd "$(dirname "$0")/../.."
 G="$PWD/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
@@ -34,7 +35,13 @@ if [ "${1:-}" != quick ]; then
     --config jqwik.reporting.onlyfailures=true --config jqwik.database=/tmp/jqwik-db --details=summary --disable-banner \
     > "$OUT/tests-all.txt" 2>&1; echo "tests rc=$?"; grep -E "tests (successful|failed|skipped|aborted)|containers failed|MethodSource|=>" "$OUT/tests-all.txt" | head -30
 fi
+if [ "${FACTS:-0}" = 1 ]; then # each kernel's spilled and local memory, and the compiled program (PTX on NVIDIA)
+  el "kernel facts"
+  timeout 60 "$J" "${JO[@]}" -cp "$G/lib/*" dev.pmcj.bench.KernelFacts "$OUT/program.ptx" 2>&1 | grep -v '^WARNING' | tee "$OUT/kernel-facts.txt"
+  xz -9 "$OUT/program.ptx" 2>/dev/null || true
+fi
 i=0
+[ "${QUICK:-1}" = 1 ] || BUNDLES=" " # QUICK=0: no bench/quick runs
 for B in ${BUNDLES:-$G}; do
   i=$((i + 1)); tag="$i-$(basename "$B")"
   el "quick --device opencl ($tag)"

@@ -167,6 +167,40 @@ final class ClRuntime {
         return new String(bytes, StandardCharsets.UTF_8).trim();
     }
 
+    /**
+     * What the device's compiler made of each kernel: "name private=B local=B group=N multiple=N" (private
+     * memory is registers spilled to memory; group: the largest work-group the kernel can run with).
+     */
+    List<String> kernelFacts() {
+        long[] size = new long[1];
+        CL.clGetProgramInfo(program, CL.CL_PROGRAM_KERNEL_NAMES, 0, null, size);
+        byte[] names = new byte[(int) size[0]];
+        CL.clGetProgramInfo(program, CL.CL_PROGRAM_KERNEL_NAMES, names.length, Pointer.to(names), null);
+        List<String> out = new ArrayList<>();
+        for (String name : new String(names, StandardCharsets.UTF_8).replace("\0", "").split(";")) {
+            cl_kernel k = kernel(name);
+            long[] v = new long[1];
+            StringBuilder line = new StringBuilder(name);
+            for (Object[] fact : new Object[][]{{"private", CL.CL_KERNEL_PRIVATE_MEM_SIZE, Sizeof.cl_ulong},
+                    {"local", CL.CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong}, {"group", CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t},
+                    {"multiple", CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, Sizeof.size_t}}) {
+                CL.clGetKernelWorkGroupInfo(k, ref.device(), (Integer) fact[1], (Integer) fact[2], Pointer.to(v), null);
+                line.append(' ').append(fact[0]).append('=').append(v[0]);
+            }
+            out.add(line.toString());
+        }
+        return out;
+    }
+
+    /** The compiled program as the driver returns it (PTX text on NVIDIA). */
+    byte[] programBinary() {
+        long[] size = new long[1];
+        CL.clGetProgramInfo(program, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
+        byte[] binary = new byte[(int) size[0]];
+        CL.clGetProgramInfo(program, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(new Pointer[]{Pointer.to(binary)}), null);
+        return binary;
+    }
+
     cl_kernel kernel(String name) {
         return kernels.computeIfAbsent(name, n -> CL.clCreateKernel(program, n, null));
     }

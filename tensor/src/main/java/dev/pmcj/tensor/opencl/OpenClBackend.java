@@ -129,6 +129,16 @@ public final class OpenClBackend implements Backend {
         return rt.profile.drain();
     }
 
+    /** Each kernel's private (spilled) and local memory and group limits as the device compiled them ({@code bench/kernel-facts}). */
+    public List<String> kernelFacts() {
+        return rt.kernelFacts();
+    }
+
+    /** The compiled program as the driver returns it: PTX text on NVIDIA, where registers and spills can be read. */
+    public byte[] programBinary() {
+        return rt.programBinary();
+    }
+
     private Launch launch(String op, String kernel) {
         return new Launch(rt, op, kernel);
     }
