@@ -26,7 +26,7 @@ import java.util.function.IntUnaryOperator;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "gemm-head-dx", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -95,6 +95,11 @@ public final class AbWorkload {
                     Tensor c = cpu.allocate(Shape.of(m, n));
                     for (int i = 0; i < p[5]; i++) WORK.add(() -> cpu.matmul(a, ta, b, tb, c, false));
                 }
+            }
+            case "gemm-head-dx" -> { // GPT-2's head's input gradient alone: dX = dY W, 256 x 768 over k = 50,257, three times
+                Tensor dy = random(cpu, rnd, Shape.of(GPT2_TOKENS, 50257)), w = random(cpu, rnd, Shape.of(50257, 768));
+                Tensor dx = cpu.allocate(Shape.of(GPT2_TOKENS, 768));
+                for (int i = 0; i < 3; i++) WORK.add(() -> cpu.matmul(dy, false, w, false, dx, false));
             }
             case "wgrad" -> weightGradients(cpu, rnd, SMALL_STEP, TOKENS); // the small step's dW += dY^T X, db += dY's column sums
             case "wgrad-demo" -> weightGradients(cpu, rnd, DEMO_STEP, DEMO_TOKENS); // the same for pmc demo's fine-tuning step
