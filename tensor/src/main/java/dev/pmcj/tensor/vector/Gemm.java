@@ -84,6 +84,16 @@ final class Gemm {
      */
     static final long PARALLEL_MIN_PACKED = 1L << 18;
 
+    /**
+     * From this depth, a product of fewer than {@link #SHARED_MIN_ROWS} rows and k at least eight
+     * times its other sides (a vocabulary-wide head's input gradient: 256 x 768 over 50,257) is cut
+     * along k into {@link #K_SLICES} slices ({@link #slicedK}): split by columns, every part packed
+     * all of A, four times over on 2 cores.
+     */
+    static final int SLICED_MIN_K = 4096;
+    /** Slices of a k-sliced product: fixed, not the thread count, so that one kind of processor sums k in one order on any core count. */
+    static final int K_SLICES = 4;
+
     /** Per-thread packing buffers, allocated once per thread and reused. */
     private static final class Scratch {
         final float[] ap = new float[Math.max(MC * KC, SHARED_ROWS * KG) + L];
@@ -93,6 +103,8 @@ final class Gemm {
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The calling thread's buffer for a k-sliced product's slices past the first, grown as needed. */
+    private static final ThreadLocal<float[][]> SLICES = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private Gemm() {
     }
@@ -113,6 +125,10 @@ final class Gemm {
         boolean parallel = macs * batches >= (m > DIRECT_ROWS ? PARALLEL_MIN_ROWS : PARALLEL_MIN);
         if (batches == 1 && sharesPacking(m, n, k)) {
             sharedPacked(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, n, m, n, k, accumulate, null, 0);
+            return;
+        }
+        if (batches == 1 && parallel && !direct && m < SHARED_MIN_ROWS && k >= SLICED_MIN_K && k >= 8L * Math.max(m, n)) {
+            slicedK(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, m, n, k, accumulate);
             return;
         }
         // Several parts per thread, so the item counter can rebalance when a core is busy elsewhere:
@@ -142,6 +158,32 @@ final class Gemm {
                 packed(a, ao, aRs, aCs, b, bo, bRs, bCs, c, co, n, mm, nn, k, accumulate);
             }
         });
+    }
+
+    /**
+     * C (+)= A B in {@link #K_SLICES} slices of k (whole k-blocks), each packing only its own part of
+     * A; with more threads than slices, each slice's columns are split as well. The first slice
+     * writes C, the others buffers that are then added to C in slice order.
+     */
+    private static void slicedK(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                                float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+        int depth = ceilDiv(ceilDiv(k, K_SLICES), KC) * KC, slices = ceilDiv(k, depth), mn = m * n;
+        float[][] holder = SLICES.get();
+        if (holder[0].length < (slices - 1) * mn) holder[0] = new float[(slices - 1) * mn];
+        float[] rest = holder[0];
+        int partsN = Math.max(1, Math.min(ceilDiv(2 * Parallel.THREADS, slices), n / NR));
+        int chunkN = ceilDiv(ceilDiv(n, partsN), NR) * NR;
+        partsN = ceilDiv(n, chunkN);
+        int columnParts = partsN;
+        Parallel.forEach(slices * columnParts, true, item -> {
+            int slice = item / columnParts, j0 = item % columnParts * chunkN, k0 = slice * depth;
+            int nn = Math.min(chunkN, n - j0), kk = Math.min(depth, k - k0);
+            float[] out = slice == 0 ? c : rest;
+            int oOff = slice == 0 ? cOff + j0 : (slice - 1) * mn + j0;
+            packed(a, aOff + k0 * aCs, aRs, aCs, b, bOff + k0 * bRs + j0 * bCs, bRs, bCs, out, oOff, n, m, nn, kk,
+                    slice == 0 && accumulate);
+        });
+        for (int slice = 1; slice < slices; slice++) VectorMath.axpy(1f, rest, (slice - 1) * mn, c, cOff, mn); // fma(1, x, y) = x + y
     }
 
     private static boolean direct(int m, int n, int k, boolean transA, boolean transB) {
