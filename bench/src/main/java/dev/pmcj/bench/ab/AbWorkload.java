@@ -26,7 +26,7 @@ import java.util.function.IntUnaryOperator;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "gemm-head-dx", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "gemm-gpt2-block", "gemm-head-dx", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -78,10 +78,14 @@ public final class AbWorkload {
                 Tensor c = cpu.allocate(Shape.of(1024, 1024));
                 for (int i = 0; i < 5; i++) WORK.add(() -> cpu.matmul(a, false, b, false, c, false));
             }
-            case "gemm", "gemm-gpt2" -> {
-                // The small training step's products (or one GPT-2 block's and its head's), each as often
-                // as a step runs it: forward x W^T, then dX = dY W, then dW = dY^T X, layer by layer.
-                List<Linear> layers = name.equals("gemm") ? SMALL_STEP : GPT2_BLOCK_AND_HEAD;
+            case "gemm", "gemm-gpt2", "gemm-gpt2-block" -> {
+                // The small training step's products (or one GPT-2 block's and its head's, or the block's
+                // alone), each as often as a step runs it: forward x W^T, then dX = dY W, then dW = dY^T X.
+                List<Linear> layers = switch (name) {
+                    case "gemm" -> SMALL_STEP;
+                    case "gemm-gpt2" -> GPT2_BLOCK_AND_HEAD;
+                    default -> GPT2_BLOCK_AND_HEAD.subList(0, GPT2_BLOCK_AND_HEAD.size() - 1);
+                };
                 int tokens = name.equals("gemm") ? TOKENS : GPT2_TOKENS;
                 List<int[]> products = new ArrayList<>(); // m, k, n, transA, transB, times
                 for (Linear l : layers) products.add(new int[] {tokens, l.in, l.out, 0, 1, l.times});
