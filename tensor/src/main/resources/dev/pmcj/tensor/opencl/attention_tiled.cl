@@ -20,6 +20,15 @@ void load_tile(__global const float* x, int step, int r0, int rows, int d, __loc
     }
 }
 
+// Keys c0 .. c0 + ATT_TILE - 1 (of S, rows kT and vT floats apart) and their values into kt and vt,
+// then a barrier.
+void load_keys(__global const float* k, int kT, __global const float* v, int vT, int c0, int S, int d,
+               __local float4* kt, __local float4* vt) {
+    load_tile(k, kT, c0, S, d, kt);
+    load_tile(v, vT, c0, S, d, vt);
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
 // The d floats of x into row, zero-padded.
 void load_row(__global const float* x, int d, float4* row) {
     #pragma unroll
@@ -106,9 +115,7 @@ void attention_forward_tiled(__global const float* q, int qOff, int qB, int qT,
     float m = -INFINITY, l = 0.0f;
     int last = tile_max(pos, scratch);
     for (int c0 = 0; c0 <= last; c0 += ATT_TILE) {
-        load_tile(k + kOff + b * kB + kvh * D, kT, c0, S, D, kt);
-        load_tile(v + vOff + b * vB + kvh * D, vT, c0, S, D, vt);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        load_keys(k + kOff + b * kB + kvh * D, kT, v + vOff + b * vB + kvh * D, vT, c0, S, D, kt, vt);
         int count = min(ATT_TILE, pos + 1 - c0);
         for (int jj = lane; jj < count; jj += ATT_LANES) {
             float s = dot_private_local(qr, kt + jj * ATT_HEAD4) * scale;
@@ -171,9 +178,7 @@ void attention_backward_dq_tiled(__global const float* q, int qOff, int qB, int 
     float logZ = live ? lse[lseOff + (b * H + h) * T + t] : 0.0f;
     int last = tile_max(pos, scratch);
     for (int c0 = 0; c0 <= last; c0 += ATT_TILE) {
-        load_tile(k + kOff + b * kB + kvh * D, kT, c0, S, D, kt);
-        load_tile(v + vOff + b * vB + kvh * D, vT, c0, S, D, vt);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        load_keys(k + kOff + b * kB + kvh * D, kT, v + vOff + b * vB + kvh * D, vT, c0, S, D, kt, vt);
         int count = min(ATT_TILE, pos + 1 - c0);
         for (int jj = lane; jj < count; jj += ATT_LANES) {
             float p = exp(dot_private_local(qr, kt + jj * ATT_HEAD4) * scale - logZ);
