@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Device time per kernel, from the queue's profiling events: on when the JVM runs with
  * {@code -Dpmcj.opencl.profile=true} (for {@code bench/op-times}), since an event per call costs the
- * host a little. Host-side timings wait for whole ops and include the launch and the wait; these are
- * the kernels' own start-to-end times.
+ * host a little, and the events are kept until {@link OpenClBackend#kernelTimes} reads them. Host-side
+ * timings wait for whole ops and include the launch and the wait; these are the kernels' own
+ * start-to-end times.
  */
 final class KernelProfile {
     static final String PROPERTY = "pmcj.opencl.profile";

@@ -35,6 +35,7 @@ public final class OpenClBackend implements Backend {
     private static final int ADAMW_UPDATES = 4;
     /** Work-groups of matmul.cl a compute unit needs to hide its latencies (a group is two warps). */
     private static final int GROUPS_PER_UNIT = 4;
+    /** Query rows a head from which attention takes the tiled kernels ({@link #tiledAttention}). */
     private static final int TILED_MIN_ROWS = 16;
     /** Every attention through the row kernels (transformer.cl), to measure them against the tiled ones. */
     private static final boolean ROW_ATTENTION = Boolean.getBoolean("pmcj.opencl.rowAttention");
@@ -129,7 +130,7 @@ public final class OpenClBackend implements Backend {
         return rt.profile.drain();
     }
 
-    /** Each kernel's private (spilled) and local memory and group limits as the device compiled them ({@code bench/kernel-facts}). */
+    /** Each kernel's private (spilled) and local memory and group limits as the device compiled them (the bench module's KernelFacts prints them). */
     public List<String> kernelFacts() {
         return rt.kernelFacts();
     }
