@@ -405,6 +405,33 @@ public abstract class BackendConformance {
         assertClose("logSoftmaxBackward", ldx, 1e-4, 1e-5);
     }
 
+    /**
+     * Logits masked to -inf (a vocabulary restricted to some tokens), each row keeping at least one:
+     * log-softmax gives -inf there and the same as over the kept entries elsewhere, cross-entropy to a
+     * kept target stays finite and its gradient is 0 at the masked entries, on every backend.
+     */
+    @Property(tries = 40)
+    void maskedLogits(@ForAll @IntRange(min = 1, max = 20) int rows, @ForAll @IntRange(min = 1, max = 600) int n,
+                      @ForAll long seed) {
+        Random rnd = new Random(seed);
+        float[] x = new float[rows * n];
+        int[] targets = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            targets[r] = rnd.nextInt(n);
+            for (int i = 0; i < n; i++) {
+                x[r * n + i] = i != targets[r] && rnd.nextInt(3) == 0 ? Float.NEGATIVE_INFINITY : (float) (rnd.nextGaussian() * 4);
+            }
+        }
+        Twin logits = new Twin(reference.fromHost(x, Shape.of(rows, n)), candidate().fromHost(x, Shape.of(rows, n)));
+        Twin ly = random(rnd, rows, n), losses = random(rnd, rows), dlogits = random(rnd, rows, n), dl = random(rnd, rows);
+        both(r -> (r ? reference : candidate()).logSoftmax(pick(logits, r), pick(ly, r)));
+        assertClose("logSoftmax of masked logits", ly, 2e-5, 2e-6);
+        both(r -> (r ? reference : candidate()).crossEntropy(pick(logits, r), targets, 0f, pick(losses, r)));
+        assertClose("crossEntropy of masked logits", losses, 2e-5, 2e-5);
+        both(r -> (r ? reference : candidate()).crossEntropyBackward(pick(logits, r), targets, 0f, pick(dl, r), pick(dlogits, r)));
+        assertClose("crossEntropyBackward of masked logits", dlogits, 1e-6, 1e-5);
+    }
+
     /** Up to 300 rows: the CPU backend's backward sums dgamma in parts of 64 rows, on all cores past 2^15 elements. */
     @Property(tries = 50)
     void layerNormAndBackward(@ForAll @IntRange(min = 1, max = 300) int rows, @ForAll @IntRange(min = 1, max = 200) int n,

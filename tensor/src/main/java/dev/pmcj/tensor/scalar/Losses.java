@@ -17,7 +17,11 @@ public final class Losses {
         }
     }
 
-    /** loss = -sum_c q_c log p_c with q = (1-s) onehot(target) + s/V; negative targets give 0. */
+    /**
+     * loss = -sum_c q_c log p_c with q = (1-s) onehot(target) + s/V; negative targets give 0. Terms
+     * with q_c = 0 add nothing (0 log 0 = 0), so logits masked to -inf leave the loss finite without
+     * smoothing.
+     */
     public static void crossEntropy(Buf logits, int[] targets, double smoothing, Buf losses, int vocab) {
         for (int n = 0; n < targets.length; n++) {
             if (targets[n] < 0) {
@@ -26,7 +30,10 @@ public final class Losses {
             }
             int base = n * vocab;
             double logZ = Norms.logSumExp(logits, base, vocab), loss = 0;
-            for (int c = 0; c < vocab; c++) loss -= target(c, targets[n], smoothing, vocab) * (logits.get(base + c) - logZ);
+            for (int c = 0; c < vocab; c++) {
+                double q = target(c, targets[n], smoothing, vocab);
+                if (q != 0) loss -= q * (logits.get(base + c) - logZ);
+            }
             losses.set(n, loss);
         }
     }

@@ -197,7 +197,9 @@ __kernel void cross_entropy(__global const float* logits, int lOff, __global con
     for (int i = get_local_id(0); i < V; i += get_local_size(0)) sx += x[i];
     sx = group_sum(sx, scratch);
     if (get_local_id(0) == 0) {
-        losses[lsOff + row] = target < 0 ? 0.0f : logZ - (1.0f - smoothing) * x[target] - smoothing / V * sx;
+        // Without smoothing the sum's term is skipped: 0 times a sum of masked (-inf) logits is NaN.
+        float uniform = smoothing == 0.0f ? 0.0f : smoothing / V * sx;
+        losses[lsOff + row] = target < 0 ? 0.0f : logZ - (1.0f - smoothing) * x[target] - uniform;
     }
 }
 
