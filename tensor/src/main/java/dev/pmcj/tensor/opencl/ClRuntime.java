@@ -37,7 +37,8 @@ final class ClRuntime {
     /**
      * attention_tiled.cl's work-group: ATTENTION_TILE query (or key) rows, ATTENTION_LANES items a row,
      * heads up to ATTENTION_HEAD_MAX wide. The first two can be set by system properties of those
-     * names, to measure other shapes on a device.
+     * names, to measure other shapes on a device; their product must be a power of two (the kernels
+     * reduce over the group with common.cl's group_max).
      */
     static final int ATTENTION_TILE = Integer.getInteger("pmcj.opencl.attentionTile", 32),
             ATTENTION_LANES = Integer.getInteger("pmcj.opencl.attentionLanes", 4), ATTENTION_HEAD_MAX = 64;
@@ -179,17 +180,18 @@ final class ClRuntime {
         List<String> out = new ArrayList<>();
         for (String name : new String(names, StandardCharsets.UTF_8).replace("\0", "").split(";")) {
             cl_kernel k = kernel(name);
-            long[] v = new long[1];
-            StringBuilder line = new StringBuilder(name);
-            for (Object[] fact : new Object[][]{{"private", CL.CL_KERNEL_PRIVATE_MEM_SIZE, Sizeof.cl_ulong},
-                    {"local", CL.CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong}, {"group", CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t},
-                    {"multiple", CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, Sizeof.size_t}}) {
-                CL.clGetKernelWorkGroupInfo(k, ref.device(), (Integer) fact[1], (Integer) fact[2], Pointer.to(v), null);
-                line.append(' ').append(fact[0]).append('=').append(v[0]);
-            }
-            out.add(line.toString());
+            out.add(name + " private=" + workGroupInfo(k, CL.CL_KERNEL_PRIVATE_MEM_SIZE, Sizeof.cl_ulong)
+                    + " local=" + workGroupInfo(k, CL.CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong)
+                    + " group=" + workGroupInfo(k, CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t)
+                    + " multiple=" + workGroupInfo(k, CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, Sizeof.size_t));
         }
         return out;
+    }
+
+    private long workGroupInfo(cl_kernel k, int param, int bytes) {
+        long[] v = new long[1];
+        CL.clGetKernelWorkGroupInfo(k, ref.device(), param, bytes, Pointer.to(v), null);
+        return v[0];
     }
 
     /** The compiled program as the driver returns it (PTX text on NVIDIA). */

@@ -560,13 +560,10 @@ public final class OpenClBackend implements Backend {
     public void attention(Tensor q, Tensor k, Tensor v, int[] qPos, Tensor out, Tensor lse) {
         String op = "attention";
         Checks.attention(op, q, k, v, qPos, out, lse);
-        int b = q.dim(0), t = q.dim(1), h = q.dim(2), s = k.dim(1);
+        int b = q.dim(0), t = q.dim(1), h = q.dim(2);
         boolean tiled = tiledAttention(t, q.dim(3));
-        Launch call = launch(op, tiled ? "attention_forward_tiled" : kernels.name("attention_forward"))
-                .headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
-                .tensor("out", out).tensor("lse", lse).i(t).i(h).i(q.dim(3)).i(s).i(k.dim(2));
-        if (tiled) attentionTiles(call, b * h, t);
-        else perRow(call, b * t * h);
+        attentionRows(launch(op, attentionKernel("attention_forward", tiled)).headRows("q", q).headRows("k", k).headRows("v", v)
+                .ints(qPos).tensor("out", out).tensor("lse", lse).i(t).i(h).i(q.dim(3)).i(k.dim(1)).i(k.dim(2)), tiled, b * h, t);
     }
 
     @Override
@@ -578,21 +575,12 @@ public final class OpenClBackend implements Backend {
         boolean tiled = tiledAttention(t, d);
         // dout . out per query row, computed by the dq kernel and read by the dk/dv kernel.
         try (ScratchBuffers.Scratch delta = rt.scratch.take((long) b * t * h)) {
-            Launch dqCall = launch(op, tiled ? "attention_backward_dq_tiled" : kernels.name("attention_backward_dq"))
-                    .headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
-                    .tensor("out", out).tensor("lse", lse).tensor("dout", dout).headRows("dq", dq)
-                    .scratch(delta).i(t).i(h).i(d).i(s).i(kv);
-            Launch dkvCall = launch(op, tiled ? "attention_backward_dkv_tiled" : kernels.name("attention_backward_dkv"))
-                    .headRows("q", q).headRows("k", k).headRows("v", v).ints(qPos)
-                    .tensor("lse", lse).tensor("dout", dout).scratch(delta)
-                    .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv);
-            if (tiled) {
-                attentionTiles(dqCall, b * h, t);
-                attentionTiles(dkvCall, b * kv, s);
-            } else {
-                perRow(dqCall, b * t * h);
-                perRow(dkvCall, b * s * kv);
-            }
+            attentionRows(launch(op, attentionKernel("attention_backward_dq", tiled)).headRows("q", q).headRows("k", k)
+                    .headRows("v", v).ints(qPos).tensor("out", out).tensor("lse", lse).tensor("dout", dout).headRows("dq", dq)
+                    .scratch(delta).i(t).i(h).i(d).i(s).i(kv), tiled, b * h, t);
+            attentionRows(launch(op, attentionKernel("attention_backward_dkv", tiled)).headRows("q", q).headRows("k", k)
+                    .headRows("v", v).ints(qPos).tensor("lse", lse).tensor("dout", dout).scratch(delta)
+                    .headRows("dk", dk).headRows("dv", dv).i(t).i(h).i(d).i(s).i(kv), tiled, b * kv, s);
         }
     }
 
@@ -607,8 +595,21 @@ public final class OpenClBackend implements Backend {
                 && (kernels == Kernels.GPU_SPLIT || queryRows >= TILED_MIN_ROWS);
     }
 
-    /** {@code heads} times the tiles of {@code rows} work-groups, {@link ClRuntime#ATTENTION_LANES} items a row of a tile. */
-    private static void attentionTiles(Launch call, int heads, int rows) {
+    /** The tiled kernel of that name (attention_tiled.cl), or the variant's row kernel. */
+    private String attentionKernel(String name, boolean tiled) {
+        return tiled ? name + "_tiled" : kernels.name(name);
+    }
+
+    /**
+     * An attention kernel over {@code rows} query (or key) rows of each of {@code heads} heads: tiled,
+     * a work-group per tile of {@link ClRuntime#ATTENTION_TILE} rows, {@link ClRuntime#ATTENTION_LANES}
+     * items a row; else one row at a time ({@link #perRow}).
+     */
+    private void attentionRows(Launch call, boolean tiled, int heads, int rows) {
+        if (!tiled) {
+            perRow(call, heads * rows);
+            return;
+        }
         long tile = ClRuntime.ATTENTION_TILE, groups = heads * ((rows + tile - 1) / tile), items = tile * ClRuntime.ATTENTION_LANES;
         call.grid(new long[]{groups * items}, new long[]{items});
     }

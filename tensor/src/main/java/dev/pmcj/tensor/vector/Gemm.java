@@ -171,10 +171,8 @@ final class Gemm {
         float[][] holder = SLICES.get();
         if (holder[0].length < (slices - 1) * mn) holder[0] = new float[(slices - 1) * mn];
         float[] rest = holder[0];
-        int partsN = Math.max(1, Math.min(ceilDiv(2 * Parallel.THREADS, slices), n / NR));
-        int chunkN = ceilDiv(ceilDiv(n, partsN), NR) * NR;
-        partsN = ceilDiv(n, chunkN);
-        int columnParts = partsN;
+        int wanted = Math.max(1, Math.min(ceilDiv(2 * Parallel.THREADS, slices), n / NR));
+        int chunkN = ceilDiv(ceilDiv(n, wanted), NR) * NR, columnParts = ceilDiv(n, chunkN);
         Parallel.forEach(slices * columnParts, true, item -> {
             int slice = item / columnParts, j0 = item % columnParts * chunkN, k0 = slice * depth;
             int nn = Math.min(chunkN, n - j0), kk = Math.min(depth, k - k0);

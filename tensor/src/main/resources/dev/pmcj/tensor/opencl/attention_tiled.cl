@@ -52,14 +52,9 @@ float dot_local(__local const float4* x, __local const float4* y) {
     return s.x + s.y + s.z + s.w;
 }
 
-// The largest of the group's values of v (every item gets it).
-int tile_max(int v, __local int* scratch) {
-    scratch[get_local_id(0)] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    int m = scratch[0];
-    for (int i = 1; i < ATT_ITEMS; i++) m = max(m, scratch[i]);
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return m;
+// The largest position in the group, through common.cl's group_max (positions are exact in a float).
+int tile_max(int pos, __local float* scratch) {
+    return (int) group_max((float) pos, scratch);
 }
 
 // Lane 0's row += the other lanes' rows of the same index (through buffer, ATT_TILE rows of float4s).
@@ -102,8 +97,7 @@ void attention_forward_tiled(__global const float* q, int qOff, int qB, int qT,
                              __global float* out, int outOff, __global float* lse, int lseOff,
                              int T, int H, int D, int S, int KV) {
     __local float4 kt[ATT_TILE * ATT_HEAD4], vt[ATT_TILE * ATT_HEAD4];
-    __local int scratch[ATT_ITEMS];
-    __local float ms[ATT_ITEMS], ls[ATT_ITEMS];
+    __local float scratch[ATT_ITEMS], ms[ATT_ITEMS], ls[ATT_ITEMS];
     int lid = get_local_id(0), lane = lid / ATT_TILE, tiles = (T + ATT_TILE - 1) / ATT_TILE, g = get_group_id(0);
     int t = g % tiles * ATT_TILE + lid % ATT_TILE, bh = g / tiles, h = bh % H, b = bh / H, kvh = h / (H / KV);
     int live = t < T, pos = live ? qPos[b * T + t] : -1;
@@ -159,7 +153,7 @@ void attention_backward_dq_tiled(__global const float* q, int qOff, int qB, int 
                                  __global const float* dout, int doOff, __global float* dq, int dqOff, int dqB, int dqT,
                                  __global float* delta, int T, int H, int D, int S, int KV) {
     __local float4 kt[ATT_TILE * ATT_HEAD4], vt[ATT_TILE * ATT_HEAD4];
-    __local int scratch[ATT_ITEMS];
+    __local float scratch[ATT_ITEMS];
     int lid = get_local_id(0), lane = lid / ATT_TILE, tiles = (T + ATT_TILE - 1) / ATT_TILE, g = get_group_id(0);
     int t = g % tiles * ATT_TILE + lid % ATT_TILE, bh = g / tiles, h = bh % H, b = bh / H, kvh = h / (H / KV);
     int live = t < T, pos = live ? qPos[b * T + t] : -1, row = (b * T + t) * H + h;
@@ -206,8 +200,8 @@ void attention_backward_dkv_tiled(__global const float* q, int qOff, int qB, int
                                   __global const float* delta, __global float* dk, int dkOff, int dkB, int dkT,
                                   __global float* dv, int dvOff, int dvB, int dvT, int T, int H, int D, int S, int KV) {
     __local float4 qt[ATT_TILE * ATT_HEAD4], dt[ATT_TILE * ATT_HEAD4], kl[ATT_TILE * (ATT_HEAD4 + 1)];
-    __local float lt[ATT_TILE], delt[ATT_TILE];
-    __local int pt[ATT_TILE], scratch[ATT_ITEMS];
+    __local float lt[ATT_TILE], delt[ATT_TILE], scratch[ATT_ITEMS];
+    __local int pt[ATT_TILE];
     int lid = get_local_id(0), lane = lid / ATT_TILE, tiles = (S + ATT_TILE - 1) / ATT_TILE, g = get_group_id(0);
     int j0 = g % tiles * ATT_TILE, j = j0 + lid % ATT_TILE, bkv = g / tiles, kvh = bkv % KV, b = bkv / KV;
     int live = j < S, group = H / KV;
