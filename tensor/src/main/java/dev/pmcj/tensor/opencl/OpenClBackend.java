@@ -33,8 +33,11 @@ public final class OpenClBackend implements Backend {
     private static final int TILE = 64, SIDE = 8, DEPTH = 16;
     /** optim.cl's elements updated per AdamW work item. */
     private static final int ADAMW_UPDATES = 4;
-    /** Work-groups of matmul.cl a compute unit needs to hide its latencies (a group is two warps). */
-    private static final int GROUPS_PER_UNIT = 4;
+    /**
+     * Work-groups of matmul.cl a compute unit needs to hide its latencies (a group is two warps);
+     * settable, to measure the split products' occupancy against their slices' sums.
+     */
+    private static final int GROUPS_PER_UNIT = Integer.getInteger("pmcj.opencl.groupsPerUnit", 4);
     /** Query rows a head from which attention takes the tiled kernels ({@link #tiledAttention}). */
     private static final int TILED_MIN_ROWS = 16;
     /** Every attention through the row kernels (transformer.cl), to measure them against the tiled ones. */
