@@ -38,15 +38,6 @@ void load_row(__global const float* x, int d, float4* row) {
     }
 }
 
-// The d floats of x into a row of local memory, zero-padded (lane 0's items only; a barrier follows
-// before any item reads it).
-void stage_row(__global const float* x, int d, __local float4* row) {
-    float4 r[ATT_HEAD4];
-    load_row(x, d, r);
-    #pragma unroll
-    for (int i = 0; i < ATT_HEAD4; i++) row[i] = r[i];
-}
-
 float dot_private_local(const float4* x, __local const float4* y) {
     float4 s = 0.0f;
     #pragma unroll
@@ -161,15 +152,14 @@ void attention_backward_dq_tiled(__global const float* q, int qOff, int qB, int 
                                  __global const float* out, int outOff, __global const float* lse, int lseOff,
                                  __global const float* dout, int doOff, __global float* dq, int dqOff, int dqB, int dqT,
                                  __global float* delta, int T, int H, int D, int S, int KV) {
-    __local float4 kt[ATT_TILE * ATT_HEAD4], vt[ATT_TILE * ATT_HEAD4], ql[ATT_TILE * (ATT_HEAD4 + 1)];
+    __local float4 kt[ATT_TILE * ATT_HEAD4], vt[ATT_TILE * ATT_HEAD4];
     __local float scratch[ATT_ITEMS];
     int lid = get_local_id(0), lane = lid / ATT_TILE, tiles = (T + ATT_TILE - 1) / ATT_TILE, g = get_group_id(0);
     int t = g % tiles * ATT_TILE + lid % ATT_TILE, bh = g / tiles, h = bh % H, b = bh / H, kvh = h / (H / KV);
     int live = t < T, pos = live ? qPos[b * T + t] : -1, row = (b * T + t) * H + h;
     float scale = 1.0f / sqrt((float) D);
-    float4 dr[ATT_HEAD4], acc[ATT_HEAD4];
-    __local float4* qr = ql + lid % ATT_TILE * (ATT_HEAD4 + 1);
-    if (lane == 0) stage_row(q + qOff + b * qB + t * qT + h * D, live ? D : 0, qr);
+    float4 qr[ATT_HEAD4], dr[ATT_HEAD4], acc[ATT_HEAD4];
+    load_row(q + qOff + b * qB + t * qT + h * D, live ? D : 0, qr);
     load_row(dout + doOff + row * D, live ? D : 0, dr);
     load_row(out + outOff + row * D, live ? D : 0, acc); // every load in flight at once, not one after another
     float4 dot4 = 0.0f;
@@ -185,7 +175,7 @@ void attention_backward_dq_tiled(__global const float* q, int qOff, int qB, int 
         load_keys(k + kOff + b * kB + kvh * D, kT, v + vOff + b * vB + kvh * D, vT, c0, S, D, kt, vt);
         int count = min(ATT_TILE, pos + 1 - c0);
         for (int jj = lane; jj < count; jj += ATT_LANES) {
-            float p = exp(dot_local(qr, kt + jj * ATT_HEAD4) * scale - logZ);
+            float p = exp(dot_private_local(qr, kt + jj * ATT_HEAD4) * scale - logZ);
             float ds = p * (dot_private_local(dr, vt + jj * ATT_HEAD4) - rowDot) * scale;
             #pragma unroll
             for (int i = 0; i < ATT_HEAD4; i++) acc[i] = fma(ds, kt[jj * ATT_HEAD4 + i], acc[i]);
@@ -199,10 +189,9 @@ void attention_backward_dq_tiled(__global const float* q, int qOff, int qB, int 
 }
 
 // Group (b, kv head, key tile); item j: dv_j += sum p dout, dk_j += sum ds q over the queries (t, h
-// in the KV head's group) that see key j, ATT_TILE queries of one head at a time. k_j and v_j stay in
-// local memory (rows padded by one float4, so the items' reads fall in different banks), the two sums
-// in registers: with v_j there too, 64-wide heads spilled registers. Needs delta from
-// attention_backward_dq_tiled.
+// in the KV head's group) that see key j, ATT_TILE queries of one head at a time. k_j stays in local
+// memory (rows padded by one float4, so the items' reads fall in different banks), v_j and the two
+// sums in registers. Needs delta from attention_backward_dq_tiled.
 __kernel __attribute__((reqd_work_group_size(ATT_ITEMS, 1, 1)))
 void attention_backward_dkv_tiled(__global const float* q, int qOff, int qB, int qT,
                                   __global const float* k, int kOff, int kB, int kT,
@@ -210,20 +199,21 @@ void attention_backward_dkv_tiled(__global const float* q, int qOff, int qB, int
                                   __global const float* lse, int lseOff, __global const float* dout, int doOff,
                                   __global const float* delta, __global float* dk, int dkOff, int dkB, int dkT,
                                   __global float* dv, int dvOff, int dvB, int dvT, int T, int H, int D, int S, int KV) {
-    __local float4 qt[ATT_TILE * ATT_HEAD4], dt[ATT_TILE * ATT_HEAD4], kl[ATT_TILE * (ATT_HEAD4 + 1)], vl[ATT_TILE * (ATT_HEAD4 + 1)];
+    __local float4 qt[ATT_TILE * ATT_HEAD4], dt[ATT_TILE * ATT_HEAD4], kl[ATT_TILE * (ATT_HEAD4 + 1)];
     __local float lt[ATT_TILE], delt[ATT_TILE], scratch[ATT_ITEMS];
     __local int pt[ATT_TILE];
     int lid = get_local_id(0), lane = lid / ATT_TILE, tiles = (S + ATT_TILE - 1) / ATT_TILE, g = get_group_id(0);
     int j0 = g % tiles * ATT_TILE, j = j0 + lid % ATT_TILE, bkv = g / tiles, kvh = bkv % KV, b = bkv / KV;
     int live = j < S, group = H / KV;
     float scale = 1.0f / sqrt((float) D);
-    float4 ak[ATT_HEAD4], av[ATT_HEAD4];
+    float4 vr[ATT_HEAD4], ak[ATT_HEAD4], av[ATT_HEAD4];
     __local float4* kr = kl + lid % ATT_TILE * (ATT_HEAD4 + 1);
-    __local float4* vr = vl + lid % ATT_TILE * (ATT_HEAD4 + 1);
     if (lane == 0) {
-        stage_row(k + kOff + b * kB + j * kT + kvh * D, live ? D : 0, kr);
-        stage_row(v + vOff + b * vB + j * vT + kvh * D, live ? D : 0, vr);
+        load_row(k + kOff + b * kB + j * kT + kvh * D, live ? D : 0, vr);
+        #pragma unroll
+        for (int i = 0; i < ATT_HEAD4; i++) kr[i] = vr[i];
     }
+    load_row(v + vOff + b * vB + j * vT + kvh * D, live ? D : 0, vr);
     #pragma unroll
     for (int i = 0; i < ATT_HEAD4; i++) ak[i] = av[i] = 0.0f;
     for (int h = kvh * group; h < (kvh + 1) * group; h++) {
@@ -241,7 +231,7 @@ void attention_backward_dkv_tiled(__global const float* q, int qOff, int qB, int
             for (int c = lane; live && c < min(ATT_TILE, T - t0); c += ATT_LANES) {
                 if (pt[c] < j) continue;
                 float p = exp(dot_local(qt + c * ATT_HEAD4, kr) * scale - lt[c]);
-                float ds = p * (dot_local(vr, dt + c * ATT_HEAD4) - delt[c]) * scale;
+                float ds = p * (dot_private_local(vr, dt + c * ATT_HEAD4) - delt[c]) * scale;
                 #pragma unroll
                 for (int i = 0; i < ATT_HEAD4; i++) {
                     av[i] = fma(p, dt[c * ATT_HEAD4 + i], av[i]);
