@@ -216,6 +216,24 @@ public final class Checks {
         return UNARY_BACKWARD_NAMES[op.ordinal()];
     }
 
+    /** A unary op's operands: x contiguous, out like x; returns the op's name for the backend's messages. */
+    public static String unary(UnaryOp op, Tensor x, Tensor out) {
+        String name = name(op);
+        contiguous(name, "x", x);
+        like(name, "x", x, "out", out);
+        return name;
+    }
+
+    /** A unary op's backward operands: x contiguous, y, dy and dx like x; returns the backward's name. */
+    public static String unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        String name = backwardName(op);
+        contiguous(name, "x", x);
+        like(name, "x", x, "y", y);
+        like(name, "x", x, "dy", dy);
+        like(name, "x", x, "dx", dx);
+        return name;
+    }
+
     private static String[] names(String prefix, Enum<?>[] ops) {
         String[] names = new String[ops.length];
         for (Enum<?> o : ops) names[o.ordinal()] = prefix + o;

@@ -91,9 +91,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        String name = Checks.name(op);
-        Checks.contiguous(name, "x", x);
-        Checks.like(name, "x", x, "out", out);
+        String name = Checks.unary(op, x, out);
         Buf xs = buf(name, "x", x), o = buf(name, "out", out);
         for (int i = 0; i < x.size(); i++) o.set(i, Functions.apply(op, xs.get(i)));
     }
@@ -101,11 +99,7 @@ public final class ScalarBackend implements Backend {
     /** Computes f'(x) from x in double; y is validated but not needed at this precision. */
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        String name = Checks.backwardName(op);
-        Checks.contiguous(name, "x", x);
-        Checks.like(name, "x", x, "y", y);
-        Checks.like(name, "x", x, "dy", dy);
-        Checks.like(name, "x", x, "dx", dx);
+        String name = Checks.unaryBackward(op, x, y, dy, dx);
         Buf xs = buf(name, "x", x), g = buf(name, "dy", dy), d = buf(name, "dx", dx);
         for (int i = 0; i < x.size(); i++) {
             double delta = g.get(i) * Functions.derivative(op, xs.get(i));

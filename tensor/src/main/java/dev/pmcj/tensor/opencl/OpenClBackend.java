@@ -318,19 +318,13 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        String name = Checks.name(op);
-        Checks.contiguous(name, "x", x);
-        Checks.like(name, "x", x, "out", out);
+        String name = Checks.unary(op, x, out);
         launch(name, "unary").i(op.ordinal()).tensor("x", x).tensor("out", out).i(x.size()).items(x.size());
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        String name = Checks.backwardName(op);
-        Checks.contiguous(name, "x", x);
-        Checks.like(name, "x", x, "y", y);
-        Checks.like(name, "x", x, "dy", dy);
-        Checks.like(name, "x", x, "dx", dx);
+        String name = Checks.unaryBackward(op, x, y, dy, dx);
         launch(name, "unary_backward").i(op.ordinal()).tensor("x", x).tensor("dy", dy).tensor("dx", dx)
                 .i(accumulate ? 1 : 0).i(x.size()).items(x.size());
     }

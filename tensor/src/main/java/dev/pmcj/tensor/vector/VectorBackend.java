@@ -160,9 +160,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        String name = Checks.name(op);
-        Checks.contiguous(name, "x", x);
-        Checks.like(name, "x", x, "out", out);
+        String name = Checks.unary(op, x, out);
         float[] xs = Checks.host(name, "x", x), o = Checks.host(name, "out", out);
         int xo = x.offset(), oo = out.offset();
         Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
@@ -182,11 +180,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        String name = Checks.backwardName(op);
-        Checks.contiguous(name, "x", x);
-        Checks.like(name, "x", x, "y", y);
-        Checks.like(name, "x", x, "dy", dy);
-        Checks.like(name, "x", x, "dx", dx);
+        String name = Checks.unaryBackward(op, x, y, dy, dx);
         float[] xs = Checks.host(name, "x", x), g = Checks.host(name, "dy", dy), d = Checks.host(name, "dx", dx);
         int xo = x.offset(), go = dy.offset(), dxo = dx.offset();
         Parallel.forRange(x.size(), GRAIN, (lo, hi) -> {
