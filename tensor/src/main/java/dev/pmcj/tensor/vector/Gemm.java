@@ -18,7 +18,8 @@ import java.util.Arrays;
  * the stack every step and ran at half the speed (38 against 80 GFLOP/s on one core). Against 3 rows
  * of three vectors, 4 x 16 leaves no edge panel at widths that are multiples of 16 (128, 256, 512,
  * 1024), whose last 8 or 16 columns a 24-wide panel computed whole.
- * The B micro-panel stays in L1, the A block in L2. One large product shares each packed B block
+ * The A block stays in L2, and so does the B micro-panel with AVX-512 (64 KB, see {@link #KC}); AVX2's
+ * (16 KB) stays in L1. One large product shares each packed B block
  * among the threads (they pack it together, then take row blocks of C); batched ones split C into
  * disjoint parts that pack their own blocks. Small products (and matrix-vector shaped ones,
  * where packing would cost as much as the arithmetic) take a direct path with no packing.
