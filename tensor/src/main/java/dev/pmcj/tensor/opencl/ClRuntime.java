@@ -62,9 +62,6 @@ final class ClRuntime {
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
     final ConstantBuffers constants = new ConstantBuffers(this);
     final ScratchBuffers scratch = new ScratchBuffers(this);
-    /** Split products' arrival counts per tile (matmul.cl), zero between products, and how many it holds. */
-    private cl_mem tileCounters;
-    private long tileCounterSlots;
 
     ClRuntime(DeviceRef ref) {
         this.ref = ref;
@@ -211,23 +208,6 @@ final class ClRuntime {
     }
 
     /** A read-write buffer of {@code floats} floats, filled from {@code init} unless it is null ({@link #buffer(long, int, long, Pointer)}). */
-    /**
-     * At least {@code tiles} zeroed counters for a split product's work-groups, retained for the
-     * caller (see {@link Launch#retained}). matmul.cl's last group of a tile sets its count back to
-     * 0, so the buffer stays zeroed from one product to the next; a larger one replaces it, the old
-     * one released once the kernels queued on it have run.
-     */
-    synchronized cl_mem tileCounters(long tiles) {
-        if (tiles > tileCounterSlots) {
-            if (tileCounters != null) CL.clReleaseMemObject(tileCounters);
-            long slots = Math.max(tiles, 2 * tileCounterSlots);
-            tileCounters = buffer(CL.CL_MEM_READ_WRITE, Sizeof.cl_int, slots, Pointer.to(new int[Math.toIntExact(slots)]));
-            tileCounterSlots = slots;
-        }
-        CL.clRetainMemObject(tileCounters);
-        return tileCounters;
-    }
-
     cl_mem buffer(long floats, Pointer init) {
         return buffer(CL.CL_MEM_READ_WRITE, Sizeof.cl_float, floats, init);
     }

@@ -270,20 +270,22 @@ public final class OpenClBackend implements Backend {
                 .tensor("b", b).i(d.sharedB() ? 0 : d.k() * d.n()).flag(transB);
         long[] grid = {(d.n() + TILE - 1) / TILE * SIDE, (d.m() + TILE - 1) / TILE * SIDE, (long) d.batch() * splits};
         long[] group = {SIDE, SIDE, 1};
-        call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate).optional("bias", bias, c);
-        if (kernels == Kernels.CPU) {
-            // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
-            call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
-            return;
-        }
-        call.i(splits).i(kChunk);
-        long tiles = grid[0] / SIDE * (grid[1] / SIDE) * d.batch();
-        if (splits == 1) { // partial and counters unused: any buffer stands in
-            call.retained(rt.tileCounters(1)).retained(rt.tileCounters(1)).grid(grid, group);
+        if (splits == 1) {
+            call.tensor("c", c).i(d.m()).i(d.n()).i(d.k()).flag(accumulate).optional("bias", bias, c);
+            if (kernels == Kernels.CPU) {
+                // One item per 4x8 block of c, 4x4 items (16x32 of c) per work-group: PoCL runs a group per task.
+                call.grid(new long[]{roundUp((d.n() + 7) / 8, 4), roundUp((d.m() + 3) / 4, 4), d.batch()}, new long[]{4, 4, 1});
+            } else {
+                call.i(1).i(kChunk).grid(grid, group);
+            }
             return;
         }
         try (ScratchBuffers.Scratch partial = rt.scratch.take(grid[2] * d.m() * d.n())) {
-            call.scratch(partial).retained(rt.tileCounters(tiles)).grid(grid, group);
+            call.scratch(partial).i(0).i(d.m()).i(d.n()).i(d.k()).flag(false).scratch(partial).i(0).flag(false)
+                    .i(splits).i(kChunk).grid(grid, group);
+            launch("matmul", "matmul_sum_splits").scratch(partial).i(splits).i(d.batch()).i(d.m()).i(d.n())
+                    .tensor("c", c).flag(accumulate).optional("bias", bias, c)
+                    .items((long) d.batch() * d.m() * d.n());
         }
     }
 
@@ -411,8 +413,8 @@ public final class OpenClBackend implements Backend {
 
     /** out (+)= the sum of {@code chunks} rows of partial sums, in order. */
     private void sumChunks(String op, ScratchBuffers.Scratch partial, int chunks, Tensor out, boolean accumulate) {
-        launch(op, "column_sums_total").scratch(partial).i(chunks).i(out.size()).tensor("out", out).flag(accumulate)
-                .items(out.size());
+        launch(op, "matmul_sum_splits").scratch(partial).i(chunks).i(1).i(1).i(out.size())
+                .tensor("out", out).flag(accumulate).tensor("bias", out).flag(false).items(out.size());
     }
 
     // ---- reductions -------------------------------------------------------------------------

@@ -6,9 +6,7 @@
 // axis is contiguous in global memory (coalesced for either transpose).
 // Split over k (splits > 1, for products with too few tiles to keep the device busy): the third
 // grid axis runs batch * splits; slice s sums k in [s * kChunk, (s + 1) * kChunk) into its own
-// m x n block of partial, then takes a ticket from its tile's counter; the tile's last group adds
-// the slices in slice order (the same sum whichever group comes last), stores c and sets the counter
-// back to 0 for the next product. This saved a second kernel call per split product.
+// m x n block of c (a scratch buffer then), and matmul_sum_splits adds the slices in order.
 #define DEPTH 16
 #define SIDE 8
 #define PER 8
@@ -58,28 +56,19 @@ inline int block_line(int t, int i) {
     return (i < PER / 2 ? 0 : TILE / 2) + 4 * t + i % 4;
 }
 
-// c's element e = v (+ its old value) (+ the column's bias), in that order of additions.
-inline void store_c(__global float* c, int e, float v, int accumulate, __global const float* bias, int col, int hasBias) {
-    if (accumulate) v = c[e] + v;
-    c[e] = hasBias ? v + bias[col] : v;
-}
-
 __kernel __attribute__((reqd_work_group_size(SIDE, SIDE, 1)))
 void matmul(__global const float* a, int aOff, int aBatch, int transA,
             __global const float* b, int bOff, int bBatch, int transB,
             __global float* c, int cOff, int m, int n, int k, int accumulate,
-            __global const float* bias, int biasOff, int hasBias, int splits, int kChunk,
-            __global float* partial, __global int* counters) {
+            __global const float* bias, int biasOff, int hasBias, int splits, int kChunk) {
     __local float4 as4[DEPTH * ROW / 4], bs4[DEPTH * ROW / 4];
-    __local int last; // split products: whether this group is its tile's last
     __local float* as = (__local float*) as4;
     __local float* bs = (__local float*) bs4;
     int slice = get_global_id(2), batch = slice / splits;
     int kLo = slice % splits * kChunk, kHi = min(k, kLo + kChunk);
     a += aOff + batch * aBatch;
     b += bOff + batch * bBatch;
-    c += cOff + batch * m * n;
-    bias += biasOff;
+    c += cOff + slice * m * n;
     int tx = get_local_id(0), ty = get_local_id(1), lid = ty * SIDE + tx;
     int row0 = get_group_id(1) * TILE, col0 = get_group_id(0) * TILE;
     float acc[PER][PER], an[LOADS], bn[LOADS];
@@ -108,43 +97,28 @@ void matmul(__global const float* a, int aOff, int aBatch, int transA,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    if (splits > 1) {
-        __global float* mine = partial + (long) slice * m * n;
-        for (int i = 0; i < PER; i++) {
-            int r = row0 + block_line(ty, i);
-            for (int j = 0; j < PER; j++) {
-                int col = col0 + block_line(tx, j);
-                if (r < m && col < n) mine[r * n + col] = acc[i][j];
-            }
-        }
-        // This item's slice reaches global memory before the group takes its ticket.
-        mem_fence(CLK_GLOBAL_MEM_FENCE);
-        barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-        int tile = (batch * get_num_groups(1) + get_group_id(1)) * get_num_groups(0) + get_group_id(0);
-        if (lid == 0) last = atomic_inc(counters + tile) == splits - 1;
-        barrier(CLK_LOCAL_MEM_FENCE);
-        if (!last) return;
-        mem_fence(CLK_GLOBAL_MEM_FENCE);
-        // volatile: read past any stale copy of the other groups' slices in this unit's cache.
-        volatile __global const float* slices = partial + (long) batch * splits * m * n;
-        for (int i = 0; i < PER; i++) {
-            int r = row0 + block_line(ty, i);
-            for (int j = 0; j < PER; j++) {
-                int col = col0 + block_line(tx, j);
-                if (r >= m || col >= n) continue;
-                float v = 0.0f;
-                for (int s = 0; s < splits; s++) v += slices[(long) s * m * n + r * n + col];
-                acc[i][j] = v;
-            }
-        }
-        if (lid == 0) counters[tile] = 0;
-    }
     for (int i = 0; i < PER; i++) {
         int r = row0 + block_line(ty, i);
         if (r >= m) continue;
         for (int j = 0; j < PER; j++) {
             int col = col0 + block_line(tx, j);
-            if (col < n) store_c(c, r * n + col, acc[i][j], accumulate, bias, col, hasBias);
+            if (col >= n) continue;
+            float v = accumulate ? c[r * n + col] + acc[i][j] : acc[i][j];
+            c[r * n + col] = hasBias ? v + bias[biasOff + col] : v;
         }
     }
+}
+
+// c (+)= the sum of a split product's slices (+ bias per column), slices added in order.
+__kernel void matmul_sum_splits(__global const float* partial, int splits, int batches, int m, int n,
+                                __global float* c, int cOff, int accumulate,
+                                __global const float* bias, int biasOff, int hasBias) {
+    long i = get_global_id(0), mn = (long) m * n;
+    if (i >= batches * mn) return;
+    long batch = i / mn, e = i % mn;
+    __global const float* p = partial + batch * splits * mn + e;
+    float v = 0.0f;
+    for (int s = 0; s < splits; s++) v += p[s * mn];
+    if (accumulate) v = c[cOff + i] + v;
+    c[cOff + i] = hasBias ? v + bias[biasOff + e % n] : v;
 }

@@ -172,19 +172,9 @@ __kernel void rms_norm_backward_params(__global const float* dy, int dyOff, __gl
 // Sums over the rows of [rows, n] tensors per column, for GPUs: a bias's gradient (SUMS_DY: dy),
 // layer norm's parameters' (SUMS_LAYER_NORM: dy xhat and dy) and RMS norm's (SUMS_RMS_NORM: dy x rstd).
 // A work-group of 64 columns x 4 row lanes per 64 columns and chunk of rows writes the chunk's sums to
-// g[chunk * n + col] and b[chunk * n + col]; column_sums_total adds the chunks in order. One item
+// g[chunk * n + col] and b[chunk * n + col]; matmul_sum_splits adds the chunks in order. One item
 // per column walking every row alone (the *_params kernels and sum_to, kept for CPUs) left a GPU
 // waiting on one load after another: about 0.3 ms for a bias of 768 over 1,024 rows.
-// out (+)= the sum of partial's `chunks` rows of n, in chunk order.
-__kernel void column_sums_total(__global const float* partial, int chunks, int n, __global float* out, int outOff,
-                                int accumulate) {
-    int col = get_global_id(0);
-    if (col >= n) return;
-    float v = 0.0f;
-    for (int chunk = 0; chunk < chunks; chunk++) v += partial[(long) chunk * n + col];
-    out[outOff + col] = accumulate ? out[outOff + col] + v : v;
-}
-
 #define SUMS_DY 0
 #define SUMS_LAYER_NORM 1
 #define SUMS_RMS_NORM 2
