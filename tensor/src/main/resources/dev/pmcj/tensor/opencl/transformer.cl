@@ -192,15 +192,15 @@ __kernel void cross_entropy(__global const float* logits, int lOff, __global con
     __local float scratch[WIDE_GROUP];
     int row = get_group_id(0), target = targets[row];
     __global const float* x = logits + lOff + row * V;
-    float logZ = row_log_sum_exp(x, V, scratch);
-    float sx = 0.0f;
-    for (int i = get_local_id(0); i < V; i += get_local_size(0)) sx += x[i];
-    sx = group_sum(sx, scratch);
-    if (get_local_id(0) == 0) {
-        // Without smoothing the sum's term is skipped: 0 times a sum of masked (-inf) logits is NaN.
-        float uniform = smoothing == 0.0f ? 0.0f : smoothing / V * sx;
-        losses[lsOff + row] = target < 0 ? 0.0f : logZ - (1.0f - smoothing) * x[target] - uniform;
+    float logZ = row_log_sum_exp(x, V, scratch), uniform = 0.0f;
+    // Without smoothing the row is not read again for its sum (0 times a sum of masked, -inf, logits
+    // would be NaN anyway); smoothing is the same for every item, so all reach group_sum's barriers or none.
+    if (smoothing != 0.0f) {
+        float sx = 0.0f;
+        for (int i = get_local_id(0); i < V; i += get_local_size(0)) sx += x[i];
+        uniform = smoothing / V * group_sum(sx, scratch);
     }
+    if (get_local_id(0) == 0) losses[lsOff + row] = target < 0 ? 0.0f : logZ - (1.0f - smoothing) * x[target] - uniform;
 }
 
 __kernel void cross_entropy_backward(__global const float* logits, int lOff, __global const int* targets,
