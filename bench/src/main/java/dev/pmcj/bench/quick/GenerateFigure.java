@@ -1,5 +1,6 @@
 package dev.pmcj.bench.quick;
 
+import dev.pmcj.bench.workload.Flops;
 import dev.pmcj.bench.workload.Generation;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.transformer.model.Decoder;
@@ -13,7 +14,8 @@ import java.util.List;
 
 /**
  * {@code generate_stories260k_tokens_per_s} (one greedy stream) and {@code generate_batch32_tokens_per_s}
- * (32 streams, temperature 1, top-p 0.9): median rate over repeated 255-token generations from BOS.
+ * (32 streams, temperature 1, top-p 0.9): median rate over repeated 255-token generations from BOS;
+ * {@code generate_stories260k_mflop_per_token}: their work a token, averaged over positions 0 to 254.
  * The checkpoint is read from {@code -Dpmcj.shared} (default {@code ../shared}); without it these
  * figures are left out with a note on stderr.
  */
@@ -45,6 +47,8 @@ public final class GenerateFigure implements QuickFigure {
         try (Generation batch = Generation.sampled(model, STREAMS)) {
             out.add(new Measurement("generate_batch32_tokens_per_s", rate(batch, 3, 5), "tokens/s"));
         }
+        double perToken = Flops.decoding(model.config(), 0, Generation.NEW_TOKENS) / Generation.NEW_TOKENS;
+        out.add(new Measurement("generate_stories260k_mflop_per_token", perToken / 1e6, "MFLOP"));
         return out;
     }
 

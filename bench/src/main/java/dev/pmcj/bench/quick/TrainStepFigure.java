@@ -1,5 +1,6 @@
 package dev.pmcj.bench.quick;
 
+import dev.pmcj.bench.workload.Flops;
 import dev.pmcj.bench.workload.TrainingStep;
 import dev.pmcj.tensor.Backend;
 import dev.pmcj.transformer.model.ModelConfig;
@@ -8,7 +9,8 @@ import java.util.List;
 
 /**
  * {@code train_step_NAME_ms} and {@code train_NAME_tokens_per_s}: the median of {@code reps} whole
- * training steps ({@link TrainingStep}) on {@code backend} after {@code warmup} untimed ones. On
+ * training steps ({@link TrainingStep}) on {@code backend} after {@code warmup} untimed ones; and
+ * {@code train_step_NAME_gflop}, a step's work ({@link Flops#trainingStep}). On
  * OpenCL a step's loss read waits for the previous step's backward pass and update, so the median is
  * the steady-state step time there too.
  */
@@ -43,6 +45,7 @@ public final class TrainStepFigure implements QuickFigure {
         TrainingStep step = new TrainingStep(backend, config, batch, seqLen, 1);
         double ms = Timing.medianMillis(step::run, warmup, reps);
         return List.of(new Measurement("train_step_" + name + "_ms", ms, "ms"),
-                new Measurement("train_" + name + "_tokens_per_s", step.tokens() / (ms / 1e3), "tokens/s"));
+                new Measurement("train_" + name + "_tokens_per_s", step.tokens() / (ms / 1e3), "tokens/s"),
+                new Measurement("train_step_" + name + "_gflop", Flops.trainingStep(config, batch, seqLen) / 1e9, "GFLOP"));
     }
 }
