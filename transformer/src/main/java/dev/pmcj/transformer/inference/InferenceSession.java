@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Generation with a KV cache and no tape. Prompts are processed as a batch of up to
@@ -17,8 +18,10 @@ import java.util.SplittableRandom;
  * Finished streams hand their slot to the last active one, so the batch stays dense. On a backend
  * that takes calls from several threads at once ({@link Backend#concurrency}), a large batch
  * steps as that many groups of streams side by side, each through a decoder of its own, sampling
- * included: one hand-off a step instead of one in each of its kernels. Buffers are allocated once,
- * here; each step moves only the sampled rows' logits to the host.
+ * included, and each group takes its steps on its own thread until a stream of some group
+ * finishes: the groups meet only then (to share the remaining streams out again), not after every
+ * step, where the faster waited for the slower. Buffers are allocated once, here; each step moves
+ * only the sampled rows' logits to the host.
  */
 public final class InferenceSession implements AutoCloseable {
     /** Below this many streams a step's sampling stays on the calling thread. */
@@ -111,16 +114,19 @@ public final class InferenceSession implements AutoCloseable {
             streams.add(s);
             if (budget > 0 && accept(s, Sampler.sample(prefill(active, prompt), cfg, s.rng), cfg)) bySlot[active++] = s;
         }
-        int[] tokens = new int[maxStreams], positions = new int[maxStreams];
+        int[] tokens = new int[maxStreams], positions = new int[maxStreams], left = new int[groups.length];
         boolean[] done = new boolean[maxStreams];
         while (active > 0) {
-            for (int slot = 0; slot < active; slot++) {
-                tokens[slot] = bySlot[slot].generated[bySlot[slot].count - 1];
-                positions[slot] = bySlot[slot].length - 1;
-            }
-            step(active, tokens, positions, bySlot, cfg);
-            for (int slot = 0; slot < active; slot++) done[slot] = !accept(bySlot[slot], picks[slot], cfg);
-            active = compact(bySlot, done, active);
+            int count = groupCount(active), all = active;
+            AtomicBoolean meet = new AtomicBoolean();
+            Parallel.forEach(count, count > 1, g -> {
+                try {
+                    left[g] = run(groups[g], g * all / count, (g + 1) * all / count, tokens, positions, done, bySlot, cfg, meet);
+                } finally {
+                    meet.set(true); // a group that stops for any reason (a finished stream, a failure) stops the others
+                }
+            });
+            active = gather(bySlot, left, count, all);
         }
         List<int[]> out = new ArrayList<>(streams.size());
         for (Stream s : streams) out.add(Arrays.copyOf(s.generated, s.count));
@@ -128,14 +134,28 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * One token for each of the {@code active} streams into {@code picks}, as groups side by side
-     * where the batch is large enough. A stream's logits do not depend on the rows beside it, so
-     * grouping changes no token.
+     * Steps the streams in slots {@code [from, to)} through {@code decoder}, a token each a step,
+     * until one of them finishes or {@code meet} is set; finished streams hand their slot to the
+     * range's last active one. Returns how many stay active, in the range's first slots. A stream's
+     * logits do not depend on the rows beside it, so grouping changes no token.
      */
-    private void step(int active, int[] tokens, int[] positions, Stream[] bySlot, SamplingConfig cfg) {
-        int count = groupCount(active);
-        Parallel.forEach(count, count > 1, g -> stepSlots(groups[g], g * active / count, (g + 1) * active / count,
-                tokens, positions, bySlot, cfg));
+    private int run(CachedDecoder decoder, int from, int to, int[] tokens, int[] positions, boolean[] done,
+                    Stream[] bySlot, SamplingConfig cfg, AtomicBoolean meet) {
+        boolean finished;
+        do {
+            for (int slot = from; slot < to; slot++) {
+                tokens[slot] = bySlot[slot].generated[bySlot[slot].count - 1];
+                positions[slot] = bySlot[slot].length - 1;
+            }
+            stepSlots(decoder, from, to, tokens, positions, bySlot, cfg);
+            finished = false;
+            for (int slot = from; slot < to; slot++) {
+                done[slot] = !accept(bySlot[slot], picks[slot], cfg);
+                finished |= done[slot];
+            }
+            to = compact(bySlot, done, from, to);
+        } while (!finished && !meet.get());
+        return to - from;
     }
 
     /** How many groups a step of {@code active} streams runs as. */
@@ -177,22 +197,42 @@ public final class InferenceSession implements AutoCloseable {
         return s.count < s.generated.length;
     }
 
-    /** Fills each finished stream's slot with the last active stream (cache included); returns the new count. */
-    private int compact(Stream[] bySlot, boolean[] done, int active) {
-        for (int slot = 0; slot < active; ) {
+    /**
+     * Within slots {@code [from, to)}, fills each finished stream's slot with the range's last active
+     * stream (cache included); returns the end of the active slots.
+     */
+    private int compact(Stream[] bySlot, boolean[] done, int from, int to) {
+        for (int slot = from; slot < to; ) {
             if (!done[slot]) {
                 slot++;
                 continue;
             }
-            active--;
-            if (slot != active) {
-                cache.moveSlot(active, slot, bySlot[active].length - 1);
-                bySlot[slot] = bySlot[active];
-                done[slot] = done[active];
-            }
-            bySlot[active] = null;
+            to--;
+            moveSlot(bySlot, to, slot);
+            done[slot] = done[to];
+            bySlot[to] = null;
+        }
+        return to;
+    }
+
+    /**
+     * Closes the gaps that {@code count} groups leave, group g's {@code left[g]} active streams
+     * starting at its first slot {@code g * all / count}; returns how many are active in all.
+     */
+    private int gather(Stream[] bySlot, int[] left, int count, int all) {
+        int active = 0;
+        for (int g = 0; g < count; g++) {
+            for (int i = 0, first = g * all / count; i < left[g]; i++) moveSlot(bySlot, first + i, active++);
         }
         return active;
+    }
+
+    /** Moves the stream in slot {@code from} (cache included) to slot {@code to}, leaving {@code from} empty. */
+    private void moveSlot(Stream[] bySlot, int from, int to) {
+        if (from == to) return;
+        cache.moveSlot(from, to, bySlot[from].length - 1);
+        bySlot[to] = bySlot[from];
+        bySlot[from] = null;
     }
 
     /** Runs {@code prompt} into cache slot {@code slot}; returns the logits after it (the slot's host row, reused). */
