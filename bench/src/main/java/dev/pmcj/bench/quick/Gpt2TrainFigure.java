@@ -49,7 +49,7 @@ public final class Gpt2TrainFigure implements QuickFigure {
         return out;
     }
 
-    /** The child: one warm-up step, the median of five, then this process's peak RSS. */
+    /** The child: warm-up steps (at least one, and 3 s), the median of five, then this process's peak RSS. */
     public static void main(String[] args) throws IOException {
         for (Measurement m : TrainStepFigure.gpt2(Backends.cpu()).run()) {
             if (m.name().startsWith("train_step_")) System.out.println(m.line());

@@ -28,9 +28,21 @@ public final class Timing {
         return calls * workPerCall / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** Runs {@code action} {@code warmup} times untimed, then returns the median of {@code reps} timed calls in ms. */
+    /**
+     * Untimed calls last at least this long: C2 goes on compiling a workload's loops for a second or
+     * two of short calls. Ten greedy stories260K generations (0.1 s) left one stream at 26,000-27,000
+     * tokens/s against 29,000-31,000 from the second second on, and three of 32 streams at
+     * 60,000-85,000 against 100,000-125,000.
+     */
+    static final double MIN_WARMUP_SECONDS = 3;
+
+    /**
+     * Runs {@code action} untimed {@code warmup} times and for at least {@link #MIN_WARMUP_SECONDS},
+     * then returns the median of {@code reps} timed calls in ms.
+     */
     public static double medianMillis(Runnable action, int warmup, int reps) {
-        for (int i = 0; i < warmup; i++) action.run();
+        long warm = System.nanoTime() + (long) (MIN_WARMUP_SECONDS * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < warm; i++) action.run();
         double[] ms = new double[reps];
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();

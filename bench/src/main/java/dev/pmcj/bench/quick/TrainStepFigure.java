@@ -35,7 +35,7 @@ public final class TrainStepFigure implements QuickFigure {
         return new TrainStepFigure("small", backend, TrainingStep.small(), 8, 128, 8, 9);
     }
 
-    /** The anchor's GPT-2 124M config (batch 4, sequence 64): one warm-up step, the median of five. */
+    /** The anchor's GPT-2 124M config (batch 4, sequence 64): warm-up steps (at least one, and 3 s), the median of five. */
     public static TrainStepFigure gpt2(Backend backend) {
         return new TrainStepFigure("gpt2", backend, TrainingStep.gpt2(), 4, 64, 1, 5);
     }
