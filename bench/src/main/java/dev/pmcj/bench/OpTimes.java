@@ -1,6 +1,7 @@
 package dev.pmcj.bench;
 
 import dev.pmcj.bench.quick.OpenClSgemmFigure;
+import dev.pmcj.bench.quick.Timing;
 import dev.pmcj.bench.workload.Generation;
 import dev.pmcj.bench.workload.TrainingStep;
 import dev.pmcj.tensor.Backend;
@@ -38,7 +39,7 @@ import java.util.Map;
  * the sampler's and the session's own.
  *
  * <p>Usage: {@code OpTimes [small|gpt2|demo|decode|decode32] [steps] [--device cpu|opencl]} (default
- * small, 20 steps after 10 untimed ones).
+ * small, 20 steps after untimed ones: half as many, and for at least 3 s as {@code bench/quick} warms up).
  */
 public final class OpTimes {
     private final Map<String, long[]> totals = new HashMap<>(); // name -> {nanoseconds, calls}
@@ -77,7 +78,8 @@ public final class OpTimes {
             }
             default -> throw new IllegalArgumentException("unknown config " + config + ": small, gpt2, demo, decode or decode32");
         };
-        for (int i = 0; i < Math.max(2, steps / 2); i++) step.run();
+        long warm = System.nanoTime() + (long) (Timing.MIN_WARMUP_SECONDS * 1e9);
+        for (int i = 0; i < Math.max(2, steps / 2) || System.nanoTime() < warm; i++) step.run();
         times.totals.clear();
         if (cl != null) cl.kernelTimes();
         long start = System.nanoTime();

@@ -19,7 +19,13 @@ import java.util.Arrays;
  * the two revisions and passes their class paths.
  */
 public final class AbCompare {
+    /**
+     * Untimed rounds before timing: at least this many of each build, and for at least
+     * {@link #WARMUP_SECONDS} of both together, as long as {@code bench/quick} warms each figure up:
+     * C2 goes on compiling a short workload (a stories260K generation is 10 ms) for a second or two.
+     */
     private static final int WARMUP_ROUNDS = 5;
+    private static final double WARMUP_SECONDS = 6;
     private static final String WORKLOAD_CLASS = "dev.pmcj.bench.ab.AbWorkload";
 
     private AbCompare() {
@@ -39,7 +45,8 @@ public final class AbCompare {
             w.getMethod("setup", String.class, String.class).invoke(null, workload, args[2]);
             round[side] = w.getMethod("round");
         }
-        for (int i = 0; i < WARMUP_ROUNDS; i++) {
+        long warm = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+        for (int i = 0; i < WARMUP_ROUNDS || System.nanoTime() < warm; i++) {
             round[0].invoke(null);
             round[1].invoke(null);
         }

@@ -34,7 +34,7 @@ public final class Timing {
      * tokens/s against 29,000-31,000 from the second second on, and three of 32 streams at
      * 60,000-85,000 against 100,000-125,000.
      */
-    static final double MIN_WARMUP_SECONDS = 3;
+    public static final double MIN_WARMUP_SECONDS = 3;
 
     /**
      * Runs {@code action} untimed {@code warmup} times and for at least {@link #MIN_WARMUP_SECONDS},
