@@ -134,28 +134,33 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * Steps the streams in slots {@code [from, to)} through {@code decoder}, a token each a step,
-     * until one of them finishes or {@code meet} is set; finished streams hand their slot to the
-     * range's last active one. Returns how many stay active, in the range's first slots. A stream's
-     * logits do not depend on the rows beside it, so grouping changes no token.
+     * Steps the streams in slots {@code [from, to)} through {@code decoder} until one of them
+     * finishes or {@code meet} is set. Returns how many stay active, in the range's first slots. A
+     * stream's logits do not depend on the rows beside it, so grouping changes no token.
      */
     private int run(CachedDecoder decoder, int from, int to, int[] tokens, int[] positions, boolean[] done,
                     Stream[] bySlot, SamplingConfig cfg, AtomicBoolean meet) {
-        boolean finished;
+        int before;
         do {
-            for (int slot = from; slot < to; slot++) {
-                tokens[slot] = bySlot[slot].generated[bySlot[slot].count - 1];
-                positions[slot] = bySlot[slot].length - 1;
-            }
-            stepSlots(decoder, from, to, tokens, positions, bySlot, cfg);
-            finished = false;
-            for (int slot = from; slot < to; slot++) {
-                done[slot] = !accept(bySlot[slot], picks[slot], cfg);
-                finished |= done[slot];
-            }
-            to = compact(bySlot, done, from, to);
-        } while (!finished && !meet.get());
+            before = to;
+            to = step(decoder, from, to, tokens, positions, done, bySlot, cfg);
+        } while (to == before && !meet.get());
         return to - from;
+    }
+
+    /**
+     * One token for each stream in slots {@code [from, to)}; finished streams hand their slot to the
+     * range's last active one. Returns the end of the active slots.
+     */
+    private int step(CachedDecoder decoder, int from, int to, int[] tokens, int[] positions, boolean[] done,
+                     Stream[] bySlot, SamplingConfig cfg) {
+        for (int slot = from; slot < to; slot++) {
+            tokens[slot] = bySlot[slot].generated[bySlot[slot].count - 1];
+            positions[slot] = bySlot[slot].length - 1;
+        }
+        stepSlots(decoder, from, to, tokens, positions, bySlot, cfg);
+        for (int slot = from; slot < to; slot++) done[slot] = !accept(bySlot[slot], picks[slot], cfg);
+        return compact(bySlot, done, from, to);
     }
 
     /** How many groups a step of {@code active} streams runs as. */
