@@ -2,7 +2,7 @@
 """Disassembles what C2 compiled for one method, without an hsdis build for this JDK.
 
 Usage:
-  java --add-modules jdk.incubator.vector -XX:CompileCommand=print,dev/pmcj/tensor/vector/Gemm.kernel \\
+  java --add-modules jdk.incubator.vector -XX:CompileCommand=print,dev/pmcj/tensor/vector/GemmKernels.kernel8 \\
        -cp ... SOME.Main > asm.txt
   bench/c2-disasm.py asm.txt [SUBSTRING]      # the last C2 block whose header contains SUBSTRING
 
