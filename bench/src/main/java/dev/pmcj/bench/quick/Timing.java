@@ -30,9 +30,8 @@ public final class Timing {
 
     /**
      * Untimed calls last at least this long: C2 goes on compiling a workload's loops for a second or
-     * two of short calls. Ten greedy stories260K generations (0.1 s) left one stream at 26,000-27,000
-     * tokens/s against 29,000-31,000 from the second second on, and three of 32 streams at
-     * 60,000-85,000 against 100,000-125,000.
+     * two of short calls. After a fixed count of stories260K generations (0.1-0.5 s), one stream
+     * measured 27,900 tokens/s and 32 streams 80,800; after 3 s, 39,700 and 115,300 (same code).
      */
     public static final double MIN_WARMUP_SECONDS = 3;
 
