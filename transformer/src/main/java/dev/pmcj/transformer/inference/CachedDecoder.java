@@ -33,6 +33,10 @@ final class CachedDecoder {
     private final Tensor x, h, qkv, q, k, v, att, lse, hidden, gateUp, act, mean, rstd, logits;
     /** Views of the scratch for the last call's shape. */
     private Views views;
+    /** Each layer's keys and values of the last call's cache slots ({@link #cacheViews}): two views a layer, not two a token. */
+    private Tensor[] keyViews, valueViews;
+    private KvCache viewedCache;
+    private int viewedSlot = -1, viewedStreams;
 
     /**
      * The parameter views a forward reads, and the weights as packed for a batch ({@link #product}:
@@ -178,8 +182,8 @@ final class CachedDecoder {
             b.rope(r.kSource, positions, c.ropeTheta(), r.kHeads);
         }
         cache.write(layer, r.cacheRows, r.k, r.v);
-        b.attention(r.q4, cache.keys(layer, firstSlot, firstSlot + r.streams),
-                cache.values(layer, firstSlot, firstSlot + r.streams), positions, r.att4, r.lse);
+        cacheViews(cache, firstSlot, r.streams);
+        b.attention(r.q4, keyViews[layer], valueViews[layer], positions, r.att4, r.lse);
         residual(r.att, lw.proj(), lw.projBias(), r.x);
     }
 
@@ -240,6 +244,21 @@ final class CachedDecoder {
                 len == 1 ? xs : xs.slice(0, n - 1, n), rows(h, streams), rows(mean, streams), rows(rstd, streams),
                 rows(logits, streams));
         return views;
+    }
+
+    /** Makes {@link #keyViews} and {@link #valueViews} those of slots {@code [firstSlot, firstSlot + streams)} of cache. */
+    private void cacheViews(KvCache cache, int firstSlot, int streams) {
+        if (cache == viewedCache && firstSlot == viewedSlot && streams == viewedStreams) return;
+        int layers = w.layers().length;
+        keyViews = new Tensor[layers];
+        valueViews = new Tensor[layers];
+        for (int l = 0; l < layers; l++) {
+            keyViews[l] = cache.keys(l, firstSlot, firstSlot + streams);
+            valueViews[l] = cache.values(l, firstSlot, firstSlot + streams);
+        }
+        viewedCache = cache;
+        viewedSlot = firstSlot;
+        viewedStreams = streams;
     }
 
     /** Columns {@code [from, to)} of t's rows; null where t is (no stacked gate and up). */
