@@ -30,9 +30,13 @@ public final class Checks {
         }
     }
 
-    /** {@code t} (named {@code name}) must have shape {@code expected}, which derives from {@code ref}. */
-    public static void expectShape(String op, String refName, Tensor ref, String name, Tensor t, Shape expected) {
-        if (!t.shape().equals(expected)) throw mismatch(op, refName, ref, name, t, name + " must be " + expected);
+    /** {@code t} (named {@code name}) must have the extents {@code expected}, which derive from {@code ref}. */
+    public static void expectShape(String op, String refName, Tensor ref, String name, Tensor t, int... expected) {
+        // Extent by extent, no Shape made: several kernels check this on every call, decoding's included.
+        Shape shape = t.shape();
+        boolean same = shape.rank() == expected.length;
+        for (int i = 0; same && i < expected.length; i++) same = shape.at(i) == expected[i];
+        if (!same) throw mismatch(op, refName, ref, name, t, name + " must be " + Shape.of(expected));
     }
 
     /** {@code t} must have rank {@code rank}. */
@@ -262,7 +266,7 @@ public final class Checks {
         contiguous(op, "x", x);
         contiguous(op, "out", out);
         int a = x.shape().axis(axis);
-        expectShape(op, "x", x, "out", out, x.shape().with(a, 1));
+        expectShape(op, "x", x, "out", out, x.shape().with(a, 1).dims());
         return a;
     }
 
@@ -275,13 +279,13 @@ public final class Checks {
     /** A per-row vector of a last-axis kernel over x: shape {@code [rows]}. */
     public static void perRow(String op, Tensor x, String name, Tensor t) {
         contiguous(op, name, t);
-        expectShape(op, "x", x, name, t, Shape.of(x.shape().rows()));
+        expectShape(op, "x", x, name, t, x.shape().rows());
     }
 
     /** A per-channel parameter of a last-axis kernel over x: shape {@code [last]}. */
     public static void perChannel(String op, Tensor x, String name, Tensor t) {
         contiguous(op, name, t);
-        expectShape(op, "x", x, name, t, Shape.of(x.shape().last()));
+        expectShape(op, "x", x, name, t, x.shape().last());
     }
 
     /** A last-axis kernel's input and a same-shaped companion (its output, or dy), both contiguous. */
@@ -353,7 +357,7 @@ public final class Checks {
         if (kv == 0 || h % kv != 0) throw mismatch(op, "q", q, "k", k, "query heads must be a multiple of KV heads");
         sameShape(op, "k", k, "v", v);
         sameShape(op, "q", q, "out", out);
-        expectShape(op, "q", q, "lse", lse, Shape.of(b, h, t));
+        expectShape(op, "q", q, "lse", lse, b, h, t);
         length(op, "qPos", qPos, "q", q, b * t);
         inRange(op, "qPos", qPos, 0, s, () -> "keys k " + k.shape());
     }
@@ -410,7 +414,7 @@ public final class Checks {
         rank(op, tableName, table, 2);
         contiguous(op, tableName, table);
         contiguous(op, outName, out);
-        expectShape(op, tableName, table, outName, out, Shape.of(ids.length, table.dim(1)));
+        expectShape(op, tableName, table, outName, out, ids.length, table.dim(1));
         inRange(op, "ids", ids, 0, table.dim(0), () -> tableName + " " + table.shape());
     }
 
@@ -419,7 +423,7 @@ public final class Checks {
         rank(op, "dst", dst, 2);
         packedRows(op, "src", src);
         contiguous(op, "dst", dst);
-        expectShape(op, "dst", dst, "src", src, Shape.of(rows.length, dst.dim(1)));
+        expectShape(op, "dst", dst, "src", src, rows.length, dst.dim(1));
         inRange(op, "rows", rows, 0, dst.dim(0), () -> "dst " + dst.shape());
         for (int n = 1; n < rows.length; n++) {
             if (rows[n] <= rows[n - 1]) {
@@ -440,7 +444,7 @@ public final class Checks {
         contiguous(op, "logits", logits);
         String lossesName = gradientPrefix(op) + "losses";
         contiguous(op, lossesName, losses);
-        expectShape(op, "logits", logits, lossesName, losses, Shape.of(logits.dim(0)));
+        expectShape(op, "logits", logits, lossesName, losses, logits.dim(0));
         length(op, "targets", targets, "logits", logits, logits.dim(0));
         inRange(op, "targets", targets, Integer.MIN_VALUE, logits.dim(1), () -> "logits " + logits.shape());
         if (!(smoothing >= 0f && smoothing <= 1f)) {
