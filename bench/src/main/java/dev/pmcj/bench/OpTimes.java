@@ -78,8 +78,7 @@ public final class OpTimes {
             }
             default -> throw new IllegalArgumentException("unknown config " + config + ": small, gpt2, demo, decode or decode32");
         };
-        long warm = System.nanoTime() + (long) (Timing.MIN_WARMUP_SECONDS * 1e9);
-        for (int i = 0; i < Math.max(2, steps / 2) || System.nanoTime() < warm; i++) step.run();
+        Timing.warmUp(step, Math.max(2, steps / 2), Timing.MIN_WARMUP_SECONDS);
         times.totals.clear();
         if (cl != null) cl.kernelTimes();
         long start = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.pmcj.bench.ab;
 
+import dev.pmcj.bench.quick.Timing;
+
 import java.io.File;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
@@ -45,18 +47,17 @@ public final class AbCompare {
             w.getMethod("setup", String.class, String.class).invoke(null, workload, args[2]);
             round[side] = w.getMethod("round");
         }
-        long warm = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
-        for (int i = 0; i < WARMUP_ROUNDS || System.nanoTime() < warm; i++) {
-            round[0].invoke(null);
-            round[1].invoke(null);
-        }
+        Timing.warmUp(() -> {
+            time(round[0]);
+            time(round[1]);
+        }, WARMUP_ROUNDS, WARMUP_SECONDS);
         double[][] ms = new double[2][rounds];
         double[] ratio = new double[rounds];
         int bFaster = 0;
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < 2; i++) {
                 int side = r % 2 == 0 ? i : 1 - i;
-                ms[side][r] = (long) round[side].invoke(null) / 1e6;
+                ms[side][r] = time(round[side]) / 1e6;
             }
             ratio[r] = ms[0][r] / ms[1][r];
             if (ratio[r] > 1) bFaster++;
@@ -67,6 +68,15 @@ public final class AbCompare {
                         + " B faster in %d of %d rounds%n", workload, rounds, median(ms[0]), median(ms[1]), median(ratio),
                 ratio[rounds / 4], ratio[(3 * rounds) / 4], bFaster, rounds);
         System.exit(0);
+    }
+
+    /** One round of a build's workload; the nanoseconds it reports. */
+    private static long time(Method round) {
+        try {
+            return (long) round.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("a round of " + round.getDeclaringClass().getName() + " failed", e);
+        }
     }
 
     private static double median(double[] sorted) {

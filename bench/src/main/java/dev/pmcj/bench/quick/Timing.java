@@ -40,8 +40,7 @@ public final class Timing {
      * then returns the median of {@code reps} timed calls in ms.
      */
     public static double medianMillis(Runnable action, int warmup, int reps) {
-        long warm = System.nanoTime() + (long) (MIN_WARMUP_SECONDS * 1e9);
-        for (int i = 0; i < warmup || System.nanoTime() < warm; i++) action.run();
+        warmUp(action, warmup, MIN_WARMUP_SECONDS);
         double[] ms = new double[reps];
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();
@@ -50,6 +49,12 @@ public final class Timing {
         }
         Arrays.sort(ms);
         return reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2;
+    }
+
+    /** Calls {@code action} untimed at least {@code calls} times and for at least {@code seconds}. */
+    public static void warmUp(Runnable action, int calls, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        for (int i = 0; i < calls || System.nanoTime() < end; i++) action.run();
     }
 
     /** Calls {@code action} until {@code seconds} have passed (at least once); returns the number of calls. */
