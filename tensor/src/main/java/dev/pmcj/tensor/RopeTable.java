@@ -18,19 +18,27 @@ public final class RopeTable {
     }
 
     private static final ConcurrentHashMap<Key, RopeTable> TABLES = new ConcurrentHashMap<>();
+    /** The table the last call asked for: decoding asks for one table at every call, and the map's lookup cost 100 ns of a 230 ns rotation. */
+    private static volatile RopeTable last;
 
+    private final Key key;
     private final double[] freq;
     /** Row p: {@code cos, sin} of each pair's angle at position p; grown by doubling under the lock. */
     private volatile float[][] rows = new float[0][];
 
     private RopeTable(Key key) {
+        this.key = key;
         freq = new double[key.d / 2];
         for (int i = 0; i < freq.length; i++) freq[i] = key.sign * Math.pow(key.theta, -2.0 * i / key.d);
     }
 
     /** The table of angles {@code sign * position * theta^(-2i/d)}. */
     public static RopeTable of(float theta, int d, int sign) {
-        return TABLES.computeIfAbsent(new Key(theta, d, sign), RopeTable::new);
+        RopeTable t = last;
+        if (t != null && Float.compare(t.key.theta, theta) == 0 && t.key.d == d && t.key.sign == sign) return t;
+        t = TABLES.computeIfAbsent(new Key(theta, d, sign), RopeTable::new);
+        last = t;
+        return t;
     }
 
     /** {@code cos, sin} of pair i at {@code [2i], [2i + 1]} for one position; callers only read it. */
