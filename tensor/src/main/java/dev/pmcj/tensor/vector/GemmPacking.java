@@ -161,10 +161,9 @@ final class GemmPacking {
         int full = nc - nc % NR;
         for (int p = r0; p < r1; p++) {
             int src = off + p * rs, dst = bpOff + p * NR;
-            for (int jr = 0; jr < full; jr += NR) {
-                FloatVector.fromArray(S, b, src + jr).intoArray(bp, dst + jr * kc);
-                FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + jr * kc + L);
-            }
+            // arraycopy rather than vector loads and stores: a JVM that left this method at C1's
+            // tier 2 ran the Vector API's Java fallback, a heap vector per load (1 GB/s of garbage).
+            for (int jr = 0; jr < full; jr += NR) System.arraycopy(b, src + jr, bp, dst + jr * kc, NR);
             if (full < nc) {
                 System.arraycopy(b, src + full, bp, dst + full * kc, nc - full);
                 Arrays.fill(bp, dst + full * kc + nc - full, dst + full * kc + NR, 0f);
