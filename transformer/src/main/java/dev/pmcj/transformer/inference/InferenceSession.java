@@ -37,6 +37,8 @@ public final class InferenceSession implements AutoCloseable {
     /** Host copies of a step's (or a prefill's) logits, one row per slot, and the tokens sampled from them. */
     private final float[][] rows;
     private final int[] picks;
+    /** Prefills run so far (a test hook: repeated prompts copy theirs). */
+    int prefills;
     private boolean closed;
 
     public InferenceSession(Decoder model, int maxStreams, int maxLength) {
@@ -106,13 +108,18 @@ public final class InferenceSession implements AutoCloseable {
         int limit = Math.min(cfg.maxTotalLength(), maxLength);
         Stream[] bySlot = new Stream[prompts.size()];
         List<Stream> streams = new ArrayList<>();
-        int active = 0;
+        int active = 0, lastSlot = -1; // where the latest prefill's cache rows and logits are, of lastPrompt
+        int[] lastPrompt = null;
         for (int i = 0; i < prompts.size(); i++) {
             int[] prompt = prompts.get(i);
             int budget = Math.max(0, Math.min(cfg.maxNewTokens(), limit - prompt.length));
             Stream s = new Stream(budget, rngFor(cfg.seed(), firstIndex + i), prompt.length);
             streams.add(s);
-            if (budget > 0 && accept(s, Sampler.sample(prefill(active, prompt), cfg, s.rng), cfg)) bySlot[active++] = s;
+            if (budget == 0) continue;
+            float[] logits = Arrays.equals(prompt, lastPrompt) ? copyPrefill(lastSlot, active, prompt.length) : prefill(active, prompt);
+            lastSlot = active;
+            lastPrompt = prompt;
+            if (accept(s, Sampler.sample(logits, cfg, s.rng), cfg)) bySlot[active++] = s;
         }
         int[] tokens = new int[maxStreams], positions = new int[maxStreams], left = new int[groups.length];
         boolean[] done = new boolean[maxStreams];
@@ -235,13 +242,27 @@ public final class InferenceSession implements AutoCloseable {
     /** Moves the stream in slot {@code from} (cache included) to slot {@code to}, leaving {@code from} empty. */
     private void moveSlot(Stream[] bySlot, int from, int to) {
         if (from == to) return;
-        cache.moveSlot(from, to, bySlot[from].length - 1);
+        cache.copySlot(from, to, bySlot[from].length - 1);
         bySlot[to] = bySlot[from];
         bySlot[from] = null;
     }
 
+    /**
+     * A prompt that repeats the one before it (PMC samples n answers to each question) takes that
+     * prompt's cache rows and logits instead of its own prefill: the same bits, since a prefill
+     * computes the same in any slot.
+     */
+    private float[] copyPrefill(int from, int to, int length) {
+        if (from != to) { // else the earlier stream stopped at once and left its slot as it was
+            cache.copySlot(from, to, length);
+            System.arraycopy(rows[from], 0, rows[to], 0, rows[to].length);
+        }
+        return rows[to];
+    }
+
     /** Runs {@code prompt} into cache slot {@code slot}; returns the logits after it (the slot's host row, reused). */
     private float[] prefill(int slot, int[] prompt) {
+        prefills++;
         int[] positions = new int[prompt.length];
         Arrays.setAll(positions, i -> i);
         backend.toHost(groups[0].forward(cache, slot, 1, prompt.length, prompt, positions), rows[slot]);

@@ -67,8 +67,8 @@ public final class KvCache {
         backend.scatterRows(v, rows, valueRows[layer]);
     }
 
-    /** Moves slot {@code from}'s first {@code length} positions into slot {@code to} (compaction). */
-    public void moveSlot(int from, int to, int length) {
+    /** Copies slot {@code from}'s first {@code length} positions into slot {@code to} (compaction, a repeated prompt). */
+    public void copySlot(int from, int to, int length) {
         for (int l = 0; l < keys.length; l++) {
             backend.copy(region(keyRows[l], from, 0, length), region(keyRows[l], to, 0, length));
             backend.copy(region(valueRows[l], from, 0, length), region(valueRows[l], to, 0, length));

@@ -153,6 +153,32 @@ class InferenceSessionTest {
         }
     }
 
+    /**
+     * Repeated prompts (PMC samples n answers to each question) copy the first one's prefill: one
+     * prefill per run of equal prompts, and every stream as in a one-stream session, which prefills
+     * each prompt. With EOS at greedy's first token the repeats stop at once and reuse one slot.
+     */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void repeatedPromptsShareTheirPrefill(ModelConfig c) {
+        Decoder model = model(c);
+        int[] a = {3, 7, 1}, b = {2, 5};
+        List<int[]> prompts = List.of(a, a.clone(), a, b, b, a);
+        SamplingConfig sampled = new SamplingConfig(1.0f, 0.9f, 10, 5L, 8, 16, -1);
+        try (InferenceSession shared = new InferenceSession(model, 8, 16);
+             InferenceSession single = new InferenceSession(model, 1, 16)) {
+            int eos = single.generate(List.of(a), SamplingConfig.greedy(1)).getFirst()[0];
+            for (SamplingConfig cfg : List.of(sampled, SamplingConfig.greedy(8).withEos(eos))) {
+                shared.prefills = 0;
+                single.prefills = 0;
+                List<int[]> together = shared.generate(prompts, cfg), alone = single.generate(prompts, cfg);
+                assertEquals(3, shared.prefills, "prefills of " + cfg);
+                assertEquals(prompts.size(), single.prefills);
+                for (int i = 0; i < prompts.size(); i++) assertArrayEquals(alone.get(i), together.get(i), "prompt " + i + " of " + cfg);
+            }
+        }
+    }
+
     @Test
     void samplingDoesNotDependOnBatchComposition() {
         Decoder model = model(TinyModels.LLAMA);
