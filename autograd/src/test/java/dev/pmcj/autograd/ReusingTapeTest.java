@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A reusing tape computes what a fresh tape computes, pass after pass, while recycling its buffers. */
@@ -141,6 +142,28 @@ class ReusingTapeTest {
         t.reset();
         assertNotSame(a.storage(), t.allocate(Shape.of(5, 2)).storage(),
                 "a shape unused for a whole pass is not kept, so varying shapes cannot pile up");
+    }
+
+    /** Batches of varying length (the demo's fine-tuning): a shorter pass takes the last pass's buffers, zeroed. */
+    @Test
+    void aPassOfAnotherLengthReusesTheLastPassBuffers() {
+        Tape t = Tape.reusing(be);
+        Tensor a = t.allocate(Shape.of(30, 8));
+        be.fill(a, 7f);
+        t.reset();
+        Tensor b = t.allocate(Shape.of(28, 8));
+        assertSame(a.storage(), b.storage(), "a slightly shorter batch takes the same buffer");
+        assertArrayEquals(new float[28 * 8], b.toHost(), "its first 224 floats, zeroed");
+        t.reset();
+        assertNotSame(b.storage(), t.allocate(Shape.of(64, 8)).storage(), "a request over twice the size class allocates");
+    }
+
+    @Property
+    void sizeClassesCoverARequestWithinAnEighth(@ForAll @IntRange(min = 0, max = 50_000_000) int n) {
+        long c = Tape.sizeClass(n);
+        assertTrue(c >= n && c <= n + n / 8 + 1, n + " -> " + c);
+        assertEquals(c, Tape.sizeClass(c), "a class is its own class");
+        if (n <= 16) assertEquals(n, c, "small requests are exact");
     }
 
     /** A deep chain: each op's output gradient is taken back once its step ran, and the next op down reuses it. */
