@@ -106,7 +106,7 @@ public final class QaModel {
         int n = questions.size();
         double[] nll = new double[n];
         int[] tokens = new int[n];
-        Tape tape = new Tape(decoder.parameters().backend());
+        Tape tape = Tape.reusing(decoder.parameters().backend()); // each batch's tensors serve the next (a fresh 9 GB in one demo)
         for (int start = 0; start < n; start += 32) {
             int end = Math.min(n, start + 32);
             Batch b = batch(questions.subList(start, end), answers.subList(start, end));
@@ -114,6 +114,7 @@ public final class QaModel {
             try (var _ = tape.noGrad()) {
                 losses = decoder.tokenLosses(tape, b, 0f).value().toHost();
             }
+            tape.reset();
             int[] targets = b.targets();
             for (int i = 0; i < losses.length; i++) {
                 if (targets[i] == Batch.MASKED) continue;
