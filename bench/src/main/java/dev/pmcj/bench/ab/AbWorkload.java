@@ -6,6 +6,8 @@ import dev.pmcj.tensor.Backend;
 import dev.pmcj.tensor.Backends;
 import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Tensor;
+import dev.pmcj.transformer.inference.InferenceSession;
+import dev.pmcj.transformer.inference.SamplingConfig;
 import dev.pmcj.transformer.model.ModelConfig;
 
 import java.io.IOException;
@@ -26,7 +28,7 @@ import java.util.function.IntUnaryOperator;
  * has one processor (immune to the thread being descheduled), else in wall time.
  */
 public final class AbWorkload {
-    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "gemm-gpt2-block", "gemm-head-dx", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32");
+    public static final List<String> NAMES = List.of("sgemm", "gemm", "gemm-gpt2", "gemm-gpt2-block", "gemm-head-dx", "wgrad", "wgrad-demo", "attention", "decode-attention", "decode-attention-demo", "cross-entropy", "train", "train-demo", "decode", "decode32", "sample-pmc");
     private static final List<Runnable> WORK = new ArrayList<>();
 
     /** A linear layer of the small training step, and how many a step runs. */
@@ -140,6 +142,22 @@ public final class AbWorkload {
                     var model = Generation.load(Generation.stories260k(Path.of(shared)), cpu);
                     Generation g = name.equals("decode") ? Generation.greedy(model) : Generation.sampled(model, 32);
                     WORK.add(g::run);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case "sample-pmc" -> { // PMC's sampling on stories260K: 6 questions of 40 tokens, 5 answers each (equal prompts in a row), 40 new tokens
+                try {
+                    var model = Generation.load(Generation.stories260k(Path.of(shared)), cpu);
+                    List<int[]> prompts = new ArrayList<>();
+                    for (int q = 0; q < 6; q++) {
+                        int[] p = new int[40];
+                        for (int i = 0; i < p.length; i++) p[i] = 1 + rnd.nextInt(500);
+                        for (int k = 0; k < 5; k++) prompts.add(p);
+                    }
+                    InferenceSession session = new InferenceSession(model, 32, 128);
+                    SamplingConfig cfg = new SamplingConfig(1f, 0.9f, 0, 7L, 40, 80, -1);
+                    WORK.add(() -> session.generate(prompts, cfg));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
