@@ -48,6 +48,8 @@ public final class Tape {
     private final Set<Tensor> usedInPass;
     /** Free whole buffers (one-dimensional, a size class long) by length. */
     private final TreeMap<Long, ArrayDeque<Tensor>> free;
+    /** The view each whole buffer was last handed out as: a step of fixed shapes makes no views. */
+    private final Map<Tensor, Tensor> lastView;
     private boolean passEnded;
 
     /** A tape whose tensors are the caller's to keep (fresh memory for every allocation). */
@@ -60,6 +62,7 @@ public final class Tape {
         this.handedOut = reuse ? new IdentityHashMap<>() : null;
         this.usedInPass = reuse ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
         this.free = reuse ? new TreeMap<>() : null;
+        this.lastView = reuse ? new IdentityHashMap<>() : null;
     }
 
     /** A tape that recycles its buffers from pass to pass (see the class comment for the lifetime rule). */
@@ -115,19 +118,27 @@ public final class Tape {
         if (passEnded) {
             // Only the last pass's buffers are kept: keeping every size ever seen would grow without bound.
             free.clear();
+            lastView.keySet().retainAll(usedInPass);
             for (Tensor whole : usedInPass) free(whole);
             usedInPass.clear();
             handedOut.clear();
             passEnded = false;
         }
         long n = shape.numel(), size = sizeClass(n);
-        Tensor whole = null;
-        for (ArrayDeque<Tensor> q : free.subMap(size, true, 2 * size, true).values()) {
-            if ((whole = q.poll()) != null) break;
+        ArrayDeque<Tensor> exact = free.get(size);
+        Tensor whole = exact == null ? null : exact.poll();
+        if (whole == null) { // a larger class, up to twice (the range's views are objects: not on the steady path)
+            for (ArrayDeque<Tensor> q : free.subMap(size, false, 2 * size, true).values()) {
+                if ((whole = q.poll()) != null) break;
+            }
         }
         boolean recycled = whole != null;
         if (!recycled) whole = backend.allocate(Shape.of(Math.toIntExact(size)));
-        Tensor t = (n == whole.shape().numel() ? whole : whole.slice(0, 0, (int) n)).reshape(shape.dims());
+        Tensor t = lastView.get(whole);
+        if (t == null || !t.shape().equals(shape)) {
+            t = (n == whole.shape().numel() ? whole : whole.slice(0, 0, (int) n)).reshape(shape.dims());
+            lastView.put(whole, t);
+        }
         if (recycled && (zeroed || POISON)) backend.fill(t, zeroed ? 0f : Float.NaN);
         handedOut.put(t, whole);
         usedInPass.add(whole);
