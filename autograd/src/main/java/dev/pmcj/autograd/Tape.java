@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * <p>A tape made by {@link #reusing} keeps the buffers it allocated and hands them out again to later
  * passes (zeroed by {@link #allocate}, as they are by {@link #allocateOutput}): a training loop that
  * runs one tape step after step then allocates no tensor memory in its steady state. Buffers come in
- * size classes ({@link #sizeClass}) and a request takes the first element of a free buffer up to
- * twice its class, so that batches of varying sequence length find the last pass's buffers too.
+ * size classes ({@link #sizeClass}), and a request gets the leading part of a free buffer of its
+ * class or of one up to twice as large, so that batches of varying sequence length find the last
+ * pass's buffers too.
  * The price is a lifetime rule: the tensors such a tape allocated stay valid only until it allocates
  * again after {@link #backward} or {@link #reset}.
  * It holds at most the buffers of the last pass plus the current one. During {@link #backward} it
