@@ -51,9 +51,7 @@ final class FusedAttention {
          * the samples).
          */
         long work(int[] qPos) {
-            int n = 0;
-            for (int p : qPos) n = Math.max(n, p + 1);
-            return (long) b * t * h * Math.min(s, n) * d;
+            return (long) b * t * h * Math.min(s, visibleKeys(qPos, 0, qPos.length)) * d;
         }
     }
 
