@@ -8,6 +8,7 @@ import dev.pmcj.tensor.Shape;
 import dev.pmcj.tensor.Tensor;
 import dev.pmcj.transformer.inference.InferenceSession;
 import dev.pmcj.transformer.inference.SamplingConfig;
+import dev.pmcj.transformer.model.Decoder;
 import dev.pmcj.transformer.model.ModelConfig;
 
 import java.io.IOException;
@@ -138,31 +139,31 @@ public final class AbWorkload {
             case "train" -> WORK.add(new TrainingStep(cpu, TrainingStep.small(), 8, 128, 1)::run);
             case "train-demo" -> WORK.add(new TrainingStep(cpu, ModelConfig.gpt2(2, 128, 4, 1024, 96), 8, 96, 1)::run);
             case "decode", "decode32" -> {
-                try {
-                    var model = Generation.load(Generation.stories260k(Path.of(shared)), cpu);
-                    Generation g = name.equals("decode") ? Generation.greedy(model) : Generation.sampled(model, 32);
-                    WORK.add(g::run);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                var model = stories260k(cpu, shared);
+                Generation g = name.equals("decode") ? Generation.greedy(model) : Generation.sampled(model, 32);
+                WORK.add(g::run);
             }
             case "sample-pmc" -> { // PMC's sampling on stories260K: 6 questions of 40 tokens, 5 answers each (equal prompts in a row), 40 new tokens
-                try {
-                    var model = Generation.load(Generation.stories260k(Path.of(shared)), cpu);
-                    List<int[]> prompts = new ArrayList<>();
-                    for (int q = 0; q < 6; q++) {
-                        int[] p = new int[40];
-                        for (int i = 0; i < p.length; i++) p[i] = 1 + rnd.nextInt(500);
-                        for (int k = 0; k < 5; k++) prompts.add(p);
-                    }
-                    InferenceSession session = new InferenceSession(model, 32, 128);
-                    SamplingConfig cfg = new SamplingConfig(1f, 0.9f, 0, 7L, 40, 80, -1);
-                    WORK.add(() -> session.generate(prompts, cfg));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                List<int[]> prompts = new ArrayList<>();
+                for (int q = 0; q < 6; q++) {
+                    int[] p = new int[40];
+                    for (int i = 0; i < p.length; i++) p[i] = 1 + rnd.nextInt(500);
+                    for (int k = 0; k < 5; k++) prompts.add(p);
                 }
+                InferenceSession session = new InferenceSession(stories260k(cpu, shared), 32, 128);
+                SamplingConfig cfg = new SamplingConfig(1f, 0.9f, 0, 7L, 40, 80, -1);
+                WORK.add(() -> session.generate(prompts, cfg));
             }
             default -> throw new IllegalArgumentException("unknown workload " + name + "; one of " + NAMES);
+        }
+    }
+
+    /** stories260K from {@code shared}, the decoding workloads' model. */
+    private static Decoder stories260k(Backend cpu, String shared) {
+        try {
+            return Generation.load(Generation.stories260k(Path.of(shared)), cpu);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
