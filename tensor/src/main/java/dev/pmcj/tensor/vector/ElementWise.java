@@ -23,7 +23,25 @@ final class ElementWise {
     }
 
     static void unaryVectors(UnaryOp op, float[] x, int xo, float[] o, int oo, int n) {
-        for (int i = 0; i < n; i += L) unaryLanes(op, FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
+        if (op == UnaryOp.GELU_TANH) geluTanhVectors(x, xo, o, oo, n);
+        else for (int i = 0; i < n; i += L) unaryLanes(op, FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
+    }
+
+    /**
+     * GELU-tanh, a GPT-2's hottest unary op, in a loop of its own. In the shared loop, an op first
+     * seen late (a demo's unlearning phase, 50 s in) trapped the switch, and C2's next compile left
+     * the switch, now too big, out of line: every GELU vector went through the heap from then on
+     * (10 GB in a demo). Here no other op's profile can reach GELU's code.
+     */
+    private static void geluTanhVectors(float[] x, int xo, float[] o, int oo, int n) {
+        for (int i = 0; i < n; i += L) geluTanh(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
+    }
+
+    private static void geluTanhDerivativeVectors(float[] x, int xo, float[] g, int go, float[] d, int dxo, int n, boolean accumulate) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i) : FloatVector.zero(S);
+            geluTanhDerivative(FloatVector.fromArray(S, x, xo + i)).fma(FloatVector.fromArray(S, g, go + i), old).intoArray(d, dxo + i);
+        }
     }
 
     /**
@@ -57,9 +75,14 @@ final class ElementWise {
             case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
             case ABS -> v.abs();
             case SOFTPLUS -> v.max(0f).add(LaneMath.log1pUnit(LaneMath.exp(v.abs().neg())));
-            case GELU_TANH -> v.mul(LaneMath.sigmoid(geluArgument(v).mul(2f))); // 0.5 (1 + tanh u) = sigmoid(2u)
+            case GELU_TANH -> throw new IllegalStateException("GELU_TANH runs in geluTanhVectors");
             case GELU -> throw new IllegalStateException("GELU is computed element by element");
         };
+    }
+
+    /** {@code x * 0.5 (1 + tanh u)}, written as {@code x * sigmoid(2u)}. */
+    private static FloatVector geluTanh(FloatVector v) {
+        return v.mul(LaneMath.sigmoid(geluArgument(v).mul(2f)));
     }
 
     private static final float GELU_C = (float) Math.sqrt(2 / Math.PI), GELU_K = 0.044715f;
@@ -88,7 +111,7 @@ final class ElementWise {
             case SQUARE -> v.add(v);
             case SQRT -> FloatVector.broadcast(S, 0.5f).div(v.sqrt());
             case ABS -> absDerivative(v);
-            case GELU_TANH -> geluTanhDerivative(v);
+            case GELU_TANH -> throw new IllegalStateException("GELU_TANH runs in geluTanhDerivativeVectors");
             case GELU -> throw new IllegalStateException("GELU is computed element by element");
         };
     }
@@ -121,6 +144,10 @@ final class ElementWise {
     }
 
     static void derivativeVectors(UnaryOp op, float[] x, int xo, float[] g, int go, float[] d, int dxo, int n, boolean accumulate) {
+        if (op == UnaryOp.GELU_TANH) {
+            geluTanhDerivativeVectors(x, xo, g, go, d, dxo, n, accumulate);
+            return;
+        }
         for (int i = 0; i < n; i += L) {
             FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i) : FloatVector.zero(S); // fma onto 0: one rounding, as mul
             derivativeLanes(op, FloatVector.fromArray(S, x, xo + i)).fma(FloatVector.fromArray(S, g, go + i), old).intoArray(d, dxo + i);
