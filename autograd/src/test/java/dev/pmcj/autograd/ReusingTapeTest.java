@@ -134,14 +134,33 @@ class ReusingTapeTest {
     }
 
     @Test
-    void buffersOfShapesTheLastPassDidNotUseAreReleased() {
+    void buffersUnusedForKeepPassesAreReleased() {
         Tape t = Tape.reusing(be);
         Tensor a = t.allocate(Shape.of(5, 2));
-        t.reset();
-        t.allocate(Shape.of(7, 2));          // a pass of another shape (another sequence length)
+        for (int pass = 0; pass < Tape.KEEP_PASSES; pass++) {
+            t.reset();
+            t.allocate(Shape.of(7, 2));      // passes of another shape (another sequence length)
+        }
         t.reset();
         assertNotSame(a.storage(), t.allocate(Shape.of(5, 2)).storage(),
-                "a shape unused for a whole pass is not kept, so varying shapes cannot pile up");
+                "a buffer unused for " + Tape.KEEP_PASSES + " passes is not kept, so varying shapes cannot pile up");
+    }
+
+    /** The demo's batches: a long one, a short one, a long one again, which finds the first one's buffer. */
+    @Test
+    void aLongerPassFindsAnEarlierLongPassBuffers() {
+        Tape t = Tape.reusing(be);
+        Tensor longBatch = t.allocate(Shape.of(40, 8));
+        t.reset();
+        Tensor shortBatch = t.allocate(Shape.of(10, 8));
+        assertNotSame(longBatch.storage(), shortBatch.storage(), "under half the class: a buffer of its own");
+        t.reset();
+        assertSame(longBatch.storage(), t.allocate(Shape.of(40, 8)).storage(), "kept through the short pass");
+        Tensor middle = t.allocate(Shape.of(30, 8));
+        t.reset();
+        assertSame(longBatch.storage(), t.allocate(Shape.of(28, 8)).storage(),
+                "of two that fit, the largest: the longest batch's buffers stay in use, the others age out");
+        assertSame(middle.storage(), t.allocate(Shape.of(28, 8)).storage(), "then the next one");
     }
 
     /** Batches of varying length (the demo's fine-tuning): a shorter pass takes the last pass's buffers, zeroed. */
