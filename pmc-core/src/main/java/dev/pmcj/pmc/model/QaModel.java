@@ -24,9 +24,15 @@ public final class QaModel {
     private final int maxLength;
     /** Streams decoded together; bounded so the KV cache stays small. */
     private static final int MAX_STREAMS = 64;
+    /**
+     * {@link #answerNll}'s batches, call after call: the unlearning probes call it each epoch, and a
+     * tape of its own each call allocated the first batch afresh (4 GB in one demo).
+     */
+    private final Tape nllTape;
 
     public QaModel(Decoder decoder, Tokenizer tokenizer) {
         this.decoder = decoder;
+        this.nllTape = Tape.reusing(decoder.parameters().backend());
         this.tokenizer = tokenizer;
         this.eos = tokenizer.eosId().orElseThrow(() -> new IllegalArgumentException("the tokenizer has no EOS token"));
         this.maxLength = decoder.config().context();
@@ -106,7 +112,7 @@ public final class QaModel {
         int n = questions.size();
         double[] nll = new double[n];
         int[] tokens = new int[n];
-        Tape tape = Tape.reusing(decoder.parameters().backend()); // each batch's tensors serve the next (a fresh 9 GB in one demo)
+        Tape tape = nllTape;
         for (int start = 0; start < n; start += 32) {
             int end = Math.min(n, start + 32);
             Batch b = batch(questions.subList(start, end), answers.subList(start, end));
