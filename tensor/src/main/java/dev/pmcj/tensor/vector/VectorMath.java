@@ -80,28 +80,24 @@ final class VectorMath {
     /**
      * {@code out[i] = exp(scale x[i] - shift)}, returning their sum, for a shift that no scaled x exceeds
      * by more than 88 (softmax's max or log-sum-exp), where {@link LaneMath#expNonPositive} has exp's
-     * bits (but 0 for results under 2^-126); out may be x. The last partial vector runs through the
-     * same call on a one-vector pad (its other lanes computed and dropped): attention rows of 1 to 128
+     * bits (but 0 for results under 2^-126); out may be x. The last partial vector is this method
+     * again on a one-vector pad (its other lanes computed and dropped): attention rows of 1 to 128
      * keys left up to L - 1 scalar {@code Math.exp} calls each, more time than their vectors took,
-     * and masks on every vector cost a row of 50,257 logits 8%. Only arrays cross calls, and exp has
-     * one call site: a vector handed to a call that C2 does not inline is boxed (a masked tail in a
-     * method of its own: 0.9 MB a training step; the loop one call deeper: 4.5 MB), and the pad as a
-     * second call of this method, a copy of the loop that C2 inlined once more, left that copy's exp
-     * out of line in 3 of 8 demo JVMs (2-6 GB of boxed vectors each).
+     * and masks on every vector cost a row of 50,257 logits 8%. Only arrays cross calls, and exp is
+     * called from one loop: a vector handed to a call that C2 does not inline is boxed (a masked tail
+     * in a method of its own: 0.9 MB a training step; the loop one call deeper: 4.5 MB).
      */
     static float expShifted(float[] x, int xo, float scale, float shift, float[] out, int oo, int n) {
         int full = n - n % L;
-        float[] from = x, to = out;
-        int fromBase = xo, toBase = oo;
-        for (int i = 0; i < n; i += L) {
-            if (i == full) { // the last partial vector: through the pad, whose index 0 stands for i
-                from = to = PAD.get();
-                System.arraycopy(x, xo + full, from, 0, n - full);
-                fromBase = toBase = -full;
-            }
-            LaneMath.expNonPositive(FloatVector.fromArray(S, from, fromBase + i).mul(scale).sub(shift)).intoArray(to, toBase + i);
+        for (int i = 0; i < full; i += L) {
+            LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift)).intoArray(out, oo + i);
         }
-        if (full < n) System.arraycopy(to, 0, out, oo + full, n - full);
+        if (full < n) {
+            float[] pad = PAD.get();
+            System.arraycopy(x, xo + full, pad, 0, n - full);
+            expShifted(pad, 0, scale, shift, pad, 0, L);
+            System.arraycopy(pad, 0, out, oo + full, n - full);
+        }
         return sum(out, oo, n);
     }
 
