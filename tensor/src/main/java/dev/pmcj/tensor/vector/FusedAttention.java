@@ -100,24 +100,26 @@ final class FusedAttention {
                     for (int t0 = 0; t0 < dm.t; t0 += TILE) {
                         int rows = Math.min(TILE, dm.t - t0), oi = at(out, b, t0, h);
                         int from = b * dm.t + t0, n = visibleKeys(qPos, from, rows);
-                        float[] p = TILES.get().fit(rows * n).p;
-                        Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, n, rows, n, d, false, SCORES, qPos, from);
+                        int ps = (n + L - 1) / L * L; // rows a whole number of vectors apart: softmaxScaled's room
+                        float[] p = TILES.get().fit(rows * ps).p;
+                        Gemm.packed(qs, at(q, b, t0, h), qs1, 1, ks, kBase, 1, ks1, p, 0, ps, rows, n, d, false, SCORES, qPos, from);
                         for (int r = 0; r < rows; r++) {
-                            int t = t0 + r, visible = qPos[from + r] + 1, pr = r * n;
+                            int t = t0 + r, visible = qPos[from + r] + 1, pr = r * ps;
                             ls[l0 + (b * dm.h + h) * dm.t + t] = VectorMath.softmaxScaled(p, pr, scale, visible);
                             java.util.Arrays.fill(p, pr + visible, pr + n, 0f);
                         }
-                        Gemm.packed(p, 0, n, 1, vs, vBase, vs1, 1, os, oi, os1, rows, d, n, false, BY_KEYS, qPos, from);
+                        Gemm.packed(p, 0, ps, 1, vs, vBase, vs1, 1, os, oi, os1, rows, d, n, false, BY_KEYS, qPos, from);
                     }
                     continue;
                 }
                 for (int t = 0; t < dm.t; t++) {
                     int pos = qPos[b * dm.t + t], qi = at(q, b, t, h), oi = at(out, b, t, h);
-                    float[] sc = VectorMath.scratch(pos + 1); // nothing below uses the scratch row
+                    float[] sc = VectorMath.scratch(pos + 1 + VectorMath.L); // room for expVectors; nothing below uses the scratch row
                     float max = oneVector
                             ? scores8(qs, qi, scale, ks, kBase, ks1, pos + 1, sc)
                             : scores(qs, qi, scale, ks, kBase, ks1, d, pos + 1, sc);
-                    float sum = VectorMath.expShifted(sc, 0, 1f, max, sc, 0, pos + 1), inv = 1f / sum;
+                    VectorMath.expVectors(sc, 0, 1f, max, sc, 0, pos + 1);
+                    float sum = VectorMath.sum(sc, 0, pos + 1), inv = 1f / sum;
                     if (oneVector) weighted8(sc, inv, vs, vBase, vs1, pos + 1, os, oi);
                     else weighted(sc, inv, vs, vBase, vs1, d, pos + 1, os, oi);
                     ls[l0 + (b * dm.h + h) * dm.t + t] = max + (float) Math.log(sum);

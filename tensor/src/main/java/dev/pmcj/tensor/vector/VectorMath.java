@@ -89,16 +89,26 @@ final class VectorMath {
      */
     static float expShifted(float[] x, int xo, float scale, float shift, float[] out, int oo, int n) {
         int full = n - n % L;
-        for (int i = 0; i < full; i += L) {
-            LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift)).intoArray(out, oo + i);
-        }
+        expVectors(x, xo, scale, shift, out, oo, full);
         if (full < n) {
             float[] pad = PAD.get();
             System.arraycopy(x, xo + full, pad, 0, n - full);
-            expShifted(pad, 0, scale, shift, pad, 0, L);
+            expVectors(pad, 0, scale, shift, pad, 0, L);
             System.arraycopy(pad, 0, out, oo + full, n - full);
         }
         return sum(out, oo, n);
+    }
+
+    /**
+     * {@link #expShifted}'s values without its sum, over n rounded up to whole vectors: x is read and
+     * out written up to there. A caller whose arrays have that room goes without the pad, whose
+     * second copy of this loop C2 left out of line past its node cutoff in 5 of 16 demo JVMs
+     * (attention's rows: 5-8 GB of boxed vectors each; see docs/performance-log.md).
+     */
+    static void expVectors(float[] x, int xo, float scale, float shift, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i += L) {
+            LaneMath.expNonPositive(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift)).intoArray(out, oo + i);
+        }
     }
 
     /** This thread's one-vector pad for {@link #expShifted}'s last partial vector. */
@@ -107,10 +117,12 @@ final class VectorMath {
     /**
      * One attention row's softmax in place over its {@code n} visible keys ({@code n > 0}): {@code x[i]
      * = exp(scale x[i] - max) / sum}, max and sum over the scaled row; returns the row's log-sum-exp.
+     * The row has room for n rounded up to whole vectors, which are overwritten ({@link #expVectors}).
      */
     static float softmaxScaled(float[] x, int xo, float scale, int n) {
         float max = max(x, xo, n) * scale; // scaling by a positive number keeps the order
-        float sum = expShifted(x, xo, scale, max, x, xo, n);
+        expVectors(x, xo, scale, max, x, xo, n);
+        float sum = sum(x, xo, n);
         scale(1f / sum, x, xo, n);
         return max + (float) Math.log(sum);
     }
