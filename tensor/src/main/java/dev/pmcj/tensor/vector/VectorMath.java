@@ -80,12 +80,12 @@ final class VectorMath {
     /**
      * {@code out[i] = exp(scale x[i] - shift)}, returning their sum, for a shift that no scaled x exceeds
      * by more than 88 (softmax's max or log-sum-exp), where {@link LaneMath#expNonPositive} has exp's
-     * bits (but 0 for results under 2^-126); out may be x. The last partial vector is this method
-     * again on a one-vector pad (its other lanes computed and dropped): attention rows of 1 to 128
+     * bits (but 0 for results under 2^-126); out may be x. The last partial vector goes through the
+     * same loop on a one-vector pad (its other lanes computed and dropped): attention rows of 1 to 128
      * keys left up to L - 1 scalar {@code Math.exp} calls each, more time than their vectors took,
-     * and masks on every vector cost a row of 50,257 logits 8%. Only arrays cross calls, and exp is
-     * called from one loop: a vector handed to a call that C2 does not inline is boxed (a masked tail
-     * in a method of its own: 0.9 MB a training step; the loop one call deeper: 4.5 MB).
+     * and masks on every vector cost a row of 50,257 logits 8%. Only arrays cross calls: a vector
+     * handed to a call that C2 does not inline is boxed (a masked tail in a method of its own: 0.9 MB
+     * a training step).
      */
     static float expShifted(float[] x, int xo, float scale, float shift, float[] out, int oo, int n) {
         int full = n - n % L;
