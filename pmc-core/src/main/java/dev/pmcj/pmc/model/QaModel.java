@@ -112,15 +112,14 @@ public final class QaModel {
         int n = questions.size();
         double[] nll = new double[n];
         int[] tokens = new int[n];
-        Tape tape = nllTape;
         for (int start = 0; start < n; start += 32) {
             int end = Math.min(n, start + 32);
             Batch b = batch(questions.subList(start, end), answers.subList(start, end));
             float[] losses;
-            try (var _ = tape.noGrad()) {
-                losses = decoder.tokenLosses(tape, b, 0f).value().toHost();
+            try (var _ = nllTape.noGrad()) {
+                losses = decoder.tokenLosses(nllTape, b, 0f).value().toHost();
             }
-            tape.reset();
+            nllTape.reset();
             int[] targets = b.targets();
             for (int i = 0; i < losses.length; i++) {
                 if (targets[i] == Batch.MASKED) continue;
