@@ -174,33 +174,33 @@ final class ElementWise {
 
     /**
      * Every other op's loop, a method of its own: as the loop of {@link #binaryRange}, it was compiled
-     * with no count at its call of {@link #binaryLanes} wherever SILU_MUL ran first (a Llama's
-     * decoding), the call was left out of line and every ADD after it boxed its vectors (2,752
-     * floats in 3.4 us, against 0.35).
+     * with no count at its call of the lane switch wherever SILU_MUL ran first (a Llama's decoding),
+     * the call was left out of line and every ADD after it boxed its vectors (2,752 floats in 3.4 us,
+     * against 0.35). The switch is written inside the loop: as a method taking the two vectors, C2
+     * left it out of line in 2 of 17 demo JVMs (past its node cutoff, when the loop was inlined into
+     * a large caller) and boxed every vector (up to 17 GB a demo).
      */
     private static void lanesRange(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
         for (int i = 0; i < n; i += L) { // masked throughout: one call site (see siluMulRange)
             VectorMask<Float> m = S.indexInRange(i, n);
-            binaryLanes(op, FloatVector.fromArray(S, a, ao + i, m), FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+            FloatVector x = FloatVector.fromArray(S, a, ao + i, m), y = FloatVector.fromArray(S, b, bo + i, m);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAX -> x.max(y);
+                case MIN -> x.min(y);
+                case EQ -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y));
+                case SILU_MUL -> throw new IllegalStateException("SILU_MUL runs in siluMulRange");
+            };
+            r.intoArray(o, oo + i, m);
         }
     }
 
-    private static FloatVector binaryLanes(BinaryOp op, FloatVector x, FloatVector y) {
-        return switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.sub(y);
-            case MUL -> x.mul(y);
-            case DIV -> x.div(y);
-            case MAX -> x.max(y);
-            case MIN -> x.min(y);
-            case EQ -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y));
-            case SILU_MUL -> throw new IllegalStateException("SILU_MUL runs in siluMulRange");
-        };
-    }
-
     /**
-     * silu(a) * b in a loop of its own, keeping the sigmoid out of {@link #binaryLanes}, which every
-     * other op's loop inlines (vectors that C2 cannot keep in registers are boxed: see docs/performance.md).
+     * silu(a) * b in a loop of its own, keeping the sigmoid out of {@link #lanesRange}, the other ops'
+     * loop (vectors that C2 cannot keep in registers are boxed: see docs/performance.md).
      *
      * <p>The binary loops are masked throughout, the tail being one more pass of the same call: with
      * the tail as a call site of its own, C2 saw that site as cold and did not inline the lane
