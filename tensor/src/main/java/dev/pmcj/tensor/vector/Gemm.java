@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Single-precision matrix product the BLIS way. {@code C (+)= A B} where element {@code (i, k)} of A
@@ -19,8 +20,8 @@ import java.util.Arrays;
  * of three vectors, 4 x 16 leaves no edge panel at widths that are multiples of 16 (128, 256, 512,
  * 1024), whose last 8 or 16 columns a 24-wide panel computed whole.
  * The A block stays in L2, and so does the B micro-panel with AVX-512 (64 KB, see {@link #KC}); AVX2's
- * (16 KB) stays in L1. One large product shares each packed B block
- * among the threads (they pack it together, then take row blocks of C); batched ones split C into
+ * (16 KB) stays in L1. One large product gives each thread a part of C's rows and a copy of each
+ * packed B block (one copy per group of threads on larger machines); batched ones split C into
  * disjoint parts that pack their own blocks. Small products (and matrix-vector shaped ones,
  * where packing would cost as much as the arithmetic) take a direct path with no packing.
  *
@@ -45,14 +46,15 @@ final class Gemm {
     static final int NC = 96 * NR;
     /** How much of k one large product packs at once ({@link #sharedPacked}): two k-blocks with AVX-512, four with AVX2. */
     static final int KG = 1024;
-    /** At most this many rows of C per item of {@link #sharedPacked}: 16 micro-panels, enough items for the counter to balance. */
+    /** At most this many rows of C per row block of {@link #sharedPacked}: 16 micro-panels, small enough for a thread done early to take the others' last ones. */
     static final int SHARED_ROWS = 16 * MR;
     /**
-     * From this many rows of C a large product shares its packed B ({@link #sharedPacked}). Below it
-     * the threads split C's columns and each packs its own part of B, which stays in its own L2
-     * (2 MB on the Xeon) for all the rows, where the shared B lived in L3 and each row block streamed
-     * it again: a GPT-2 layer's products (256-row forward and dX, dW unchanged) ran 1.075x faster (AVX-512; 1.031x with
-     * AVX2 on the same machine), its head 1.046x; a 1024 product stays faster shared (0.949x split).
+     * From this many rows of C a large product cuts its rows among the threads ({@link #sharedPacked}).
+     * Below it the threads split C's columns and each packs its own part of B, which stays in its own
+     * L2 (2 MB on the Xeon) for all the rows, where a B shared by row blocks lived in L3 and each row
+     * block streamed it again: a GPT-2 layer's products (256-row forward and dX, dW unchanged) ran
+     * 1.075x faster (AVX-512; 1.031x with AVX2 on the same machine), its head 1.046x; a 1024 product
+     * runs faster by rows (0.949x split by columns, measured when its B was shared).
      */
     static final int SHARED_MIN_ROWS = 512;
 
@@ -377,64 +379,98 @@ final class Gemm {
         });
     }
 
-    /** Rows of a row-major B block per packing item of {@link #sharedPacked}. */
+    /**
+     * Threads that share one packed copy of B in {@link #sharedPacked}: one thread per copy packs B
+     * as often as there are threads, which on two cores cost less than sharing one copy, but grows
+     * with the core count while each thread's rows shrink (groups of four: not measured, this
+     * machine has two cores).
+     */
+    static final int THREADS_PER_COPY = 4;
+    /** Rows of a row-major B block per packing chunk of {@link #sharedPacked}. */
     private static final int PACK_ROWS = 32;
-
-    /** The calling thread's B blocks, shared with the pool's helpers during {@link #sharedPacked}. */
-    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[KG * NC]);
+    /** The calling thread's copies of B for {@link #sharedPacked}, shared with the pool's helpers. */
+    private static final ThreadLocal<float[][]> B_COPIES = ThreadLocal.withInitial(() -> new float[0][]);
 
     /**
-     * One large product on all cores, as BLIS threads it: the threads pack B's blocks together, panel
-     * by panel, then take row blocks of C, each packing its own rows of A. Up to {@link #KG} of k at
-     * a time (several k-blocks) are packed at once, so that a row block adds all their products into a
-     * panel's tiles of C in turn ({@link #blocks}): with one k-block at a time, a 1024 product's C
-     * (4 MB) came back from memory for each of them. Independent parts each packed their own copy of
-     * B (a 1024 product packed every B block twice, 540 KB each, more than a core's L2). With
-     * {@code sums} (A transposed only), A's row sums are added into {@code sums[sumsOff + i]} as A
-     * is packed, each in k order: a linear layer's bias gradient, summed over its tokens.
+     * One large product on all cores. C's rows are cut into one contiguous part per thread, and each
+     * group of {@link #THREADS_PER_COPY} parts packs its own copy of B's block (up to {@link #KG} of
+     * k, several k-blocks), chunk by chunk; a thread then runs its part's row blocks, each packing its
+     * rows of A, and then whatever row blocks the other parts have left. With one copy packed and
+     * read by both threads of two cores, the packing threads took each other's cache lines (2.2x the
+     * thread-time of one thread packing alone) and both waited for the last packer, then for the last
+     * row block: a copy per thread ran the 1024 product 1.057x and the small training step's
+     * products 1.044x faster (bench/ab; log, twenty-sixth session). A row block adds all the k-blocks' products into
+     * a panel's tiles of C in turn ({@link #blocks}): with one k-block at a time, a 1024 product's C
+     * (4 MB) came back from memory for each of them. With {@code sums} (A transposed only), A's row
+     * sums are added into {@code sums[sumsOff + i]} as A is packed, each in k order: a linear
+     * layer's bias gradient, summed over its tokens.
      */
     static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                              float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate, float[] sums, int sumsOff) {
-        float[] bp = SHARED_B.get();
-        // Blocks of near-equal height, a whole number of them per thread: 256 rows as 48-row blocks
-        // left one thread 144 rows and the other 112.
-        int rowPanels = ceilDiv(m, MR), blocks = Parallel.THREADS * ceilDiv(rowPanels, Parallel.THREADS * (SHARED_ROWS / MR));
-        int rows = MR * ceilDiv(rowPanels, blocks);
-        // The last THREADS blocks' rows go as blocks of half the height, so that the thread that
-        // finishes last waits on half a block at most.
-        int tail = Math.max(0, ceilDiv(m, rows) - Parallel.THREADS) * rows, half = MR * ceilDiv(rows, 2 * MR);
-        int rowBlocks = tail / rows + ceilDiv(m - tail, half);
+        int rowPanels = ceilDiv(m, MR), parts = Math.min(Parallel.THREADS, rowPanels), copies = ceilDiv(parts, THREADS_PER_COPY);
+        float[][] bps = copyBuffers(copies, ceilDiv(Math.min(k, KG), KC) * ceilDiv(Math.min(n, NC), NR) * NR * KC);
         for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), j0 = jc, bStride = panels * NR * KC;
+            int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR), bStride = panels * NR * KC, j0 = jc;
+            float[] rowSums = jc == 0 ? sums : null; // A's rows sum over k once, with the first column block of C
             for (int pg = 0; pg < k; pg += KG) {
                 int kBlocks = ceilDiv(Math.min(KG, k - pg), KC), lastKc = Math.min(KG, k - pg) - (kBlocks - 1) * KC, p0 = pg;
                 boolean overwrite = !accumulate && pg == 0;
-                if (bCs == 1) { // row-major B: items of PACK_ROWS rows across all panels
-                    int chunks = ceilDiv(KC, PACK_ROWS);
-                    Parallel.forEach(kBlocks * chunks, true, item -> {
-                        int kb = item / chunks, r0 = item % chunks * PACK_ROWS, pc = p0 + kb * KC, kc = Math.min(KC, k - pc);
-                        if (r0 < kc) GemmPacking.packRows(b, bOff + pc * bRs + j0, bRs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
-                    });
-                } else {
-                    Parallel.forEach(kBlocks * panels, true, item -> {
-                        int kb = item / panels, jp = item % panels, pc = p0 + kb * KC, kc = Math.min(KC, k - pc);
-                        GemmPacking.packB(b, bOff + pc * bRs + (j0 + jp * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - jp * NR), bp,
-                                kb * bStride + jp * NR * kc);
-                    });
-                }
-                Parallel.forEach(rowBlocks, true, ib -> {
-                    int i0 = ib * rows < tail ? ib * rows : tail + (ib - tail / rows) * half;
-                    int mc = Math.min(i0 < tail ? rows : half, m - i0), aStride = ceilDiv(mc, MR) * MR * KC;
-                    Scratch s = SCRATCH.get();
-                    float[] rowSums = j0 == 0 ? sums : null; // A's rows sum over k once, with the first column block of C
-                    for (int kb = 0; kb < kBlocks; kb++) {
-                        int pc = p0 + kb * KC;
-                        GemmPacking.packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride, rowSums, sumsOff + i0);
+                int perBlock = bCs == 1 ? ceilDiv(KC, PACK_ROWS) : panels, chunks = kBlocks * perBlock;
+                AtomicIntegerArray claimed = new AtomicIntegerArray(copies), packed = new AtomicIntegerArray(copies);
+                AtomicIntegerArray taken = new AtomicIntegerArray(parts); // row blocks handed out, per part
+                Parallel.forEach(parts, true, part -> {
+                    if (!rowsLeft(taken, parts, rowPanels, m)) return; // a late thread: the others took every row block
+                    int copy = part % copies;
+                    float[] bp = bps[copy];
+                    // Chunks are claimed before they are packed, so whoever waits below waits on running threads.
+                    for (int ch; (ch = claimed.getAndIncrement(copy)) < chunks; packed.incrementAndGet(copy)) {
+                        int kb = ch / perBlock, pc = p0 + kb * KC, kc = Math.min(KC, k - pc), at = ch % perBlock;
+                        if (bCs == 1) {
+                            int r0 = at * PACK_ROWS;
+                            if (r0 < kc) GemmPacking.packRows(b, bOff + pc * bRs + j0, bRs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
+                        } else {
+                            GemmPacking.packB(b, bOff + pc * bRs + (j0 + at * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - at * NR), bp,
+                                    kb * bStride + at * NR * kc);
+                        }
                     }
-                    blocks(s, aStride, bp, 0, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite, null);
+                    while (packed.get(copy) < chunks) Thread.onSpinWait();
+                    Scratch s = SCRATCH.get();
+                    for (int q = 0; q < parts; q++) {
+                        int p = (part + q) % parts, r0 = partStart(p, parts, rowPanels, m), r1 = partStart(p + 1, parts, rowPanels, m);
+                        for (int ib; (ib = taken.getAndIncrement(p)) * SHARED_ROWS < r1 - r0; ) {
+                            int i0 = r0 + ib * SHARED_ROWS, mc = Math.min(SHARED_ROWS, r1 - i0), aStride = ceilDiv(mc, MR) * MR * KC;
+                            for (int kb = 0; kb < kBlocks; kb++) {
+                                int pc = p0 + kb * KC;
+                                GemmPacking.packA(a, aOff + i0 * aRs + pc * aCs, aRs, aCs, mc, Math.min(KC, k - pc), s.ap, kb * aStride,
+                                        rowSums, sumsOff + i0);
+                            }
+                            blocks(s, aStride, bp, 0, bStride, kBlocks, lastKc, mc, nc, c, cOff + i0 * ldc + j0, ldc, overwrite, null);
+                        }
+                    }
                 });
             }
         }
+    }
+
+    /** The first row of part {@code p} of {@link #sharedPacked}'s {@code parts}, a whole number of micro-panels. */
+    private static int partStart(int p, int parts, int rowPanels, int m) {
+        return Math.min(m, p * rowPanels / parts * MR);
+    }
+
+    /** Whether some part of {@link #sharedPacked} has row blocks not yet taken. */
+    private static boolean rowsLeft(AtomicIntegerArray taken, int parts, int rowPanels, int m) {
+        for (int p = 0; p < parts; p++) {
+            if (taken.get(p) * SHARED_ROWS < partStart(p + 1, parts, rowPanels, m) - partStart(p, parts, rowPanels, m)) return true;
+        }
+        return false;
+    }
+
+    /** The calling thread's {@code copies} buffers of at least {@code size} floats each. */
+    private static float[][] copyBuffers(int copies, int size) {
+        float[][] held = B_COPIES.get();
+        if (held.length < copies) B_COPIES.set(held = Arrays.copyOf(held, copies));
+        for (int i = 0; i < copies; i++) if (held[i] == null || held[i].length < size) held[i] = new float[size];
+        return held;
     }
 
 }
