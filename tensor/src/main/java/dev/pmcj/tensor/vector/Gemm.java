@@ -396,10 +396,10 @@ final class Gemm {
      * group of {@link #THREADS_PER_COPY} parts packs its own copy of B's block (up to {@link #KG} of
      * k, several k-blocks), chunk by chunk; a thread then runs its part's row blocks, each packing its
      * rows of A, and then whatever row blocks the other parts have left. With one copy packed and
-     * read by both threads of two cores, the packing threads took each other's cache lines (2.2x the
-     * thread-time of one thread packing alone) and both waited for the last packer, then for the last
-     * row block: a copy per thread ran the 1024 product 1.057x and the small training step's
-     * products 1.044x faster (bench/ab; log, twenty-sixth session). A row block adds all the k-blocks' products into
+     * read by both threads of two cores, the packing threads took each other's cache lines (1.2-2.4x
+     * the thread-time of one thread packing it alone) and both waited for the last packer, then for
+     * the last row block: a copy per thread ran the 1024 product 1.057x and the small training
+     * step's products 1.044x faster (bench/ab; log, twenty-sixth session). A row block adds all the k-blocks' products into
      * a panel's tiles of C in turn ({@link #blocks}): with one k-block at a time, a 1024 product's C
      * (4 MB) came back from memory for each of them. With {@code sums} (A transposed only), A's row
      * sums are added into {@code sums[sumsOff + i]} as A is packed, each in k order: a linear
