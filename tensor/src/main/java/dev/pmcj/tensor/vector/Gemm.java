@@ -422,15 +422,21 @@ final class Gemm {
                     if (!rowsLeft(taken, parts, rowPanels, m)) return; // a late thread: the others took every row block
                     int copy = part % copies;
                     float[] bp = bps[copy];
-                    // Chunks are claimed before they are packed, so whoever waits below waits on running threads.
-                    for (int ch; (ch = claimed.getAndIncrement(copy)) < chunks; packed.incrementAndGet(copy)) {
+                    // Chunks are claimed before they are packed, so whoever waits below waits on running
+                    // threads; a chunk counts as packed even if it threw, so that no one waits for good
+                    // (the pool rethrows the failure once every part has returned).
+                    for (int ch; (ch = claimed.getAndIncrement(copy)) < chunks; ) {
                         int kb = ch / perBlock, pc = p0 + kb * KC, kc = Math.min(KC, k - pc), at = ch % perBlock;
-                        if (bCs == 1) {
-                            int r0 = at * PACK_ROWS;
-                            if (r0 < kc) GemmPacking.packRows(b, bOff + pc * bRs + j0, bRs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
-                        } else {
-                            GemmPacking.packB(b, bOff + pc * bRs + (j0 + at * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - at * NR), bp,
-                                    kb * bStride + at * NR * kc);
+                        try {
+                            if (bCs == 1) {
+                                int r0 = at * PACK_ROWS;
+                                if (r0 < kc) GemmPacking.packRows(b, bOff + pc * bRs + j0, bRs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
+                            } else {
+                                GemmPacking.packB(b, bOff + pc * bRs + (j0 + at * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - at * NR), bp,
+                                        kb * bStride + at * NR * kc);
+                            }
+                        } finally {
+                            packed.incrementAndGet(copy);
                         }
                     }
                     while (packed.get(copy) < chunks) Thread.onSpinWait();
