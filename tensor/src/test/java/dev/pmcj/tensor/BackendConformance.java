@@ -163,7 +163,7 @@ public abstract class BackendConformance {
             checkMatmul(rnd, 0, 1030, 67, 45, ta, tb, false, false);
             checkMatmul(rnd, 0, 45, 1100, 37, ta, tb, false, true);
             checkMatmul(rnd, 0, 29, 70, 1031, ta, tb, false, false);
-            checkMatmul(rnd, 0, 520, 1100, 40, ta, tb, false, ta); // the CPU's shared-B path (from 512 rows), k packed in two groups
+            checkMatmul(rnd, 0, 520, 1100, 40, ta, tb, false, ta); // the CPU's path by parts of rows (from 512 rows), k packed in two groups
         }
         checkMatmul(rnd, 0, 530, 24, 3100, false, false, false, true); // the same path, n past one column block (NC)
         checkMatmul(rnd, 3, 130, 1024, 50, false, true, true, false);
@@ -190,7 +190,7 @@ public abstract class BackendConformance {
     @Example
     void linearWeightGradientsOfATrainingStepsShape() {
         linearWeightGradients(192, 40, 300, true, false, true, 7);
-        linearWeightGradients(520, 48, 1100, false, true, true, 8); // the CPU's shared packing, more than one k group (KG)
+        linearWeightGradients(520, 48, 1100, false, true, true, 8); // the CPU's path by parts of rows, more than one k group (KG)
         linearWeightGradients(530, 3100, 20, true, true, true, 9); // and more than one column block (NC): db summed once
     }
 
