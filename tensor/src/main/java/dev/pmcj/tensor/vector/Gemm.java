@@ -380,10 +380,10 @@ final class Gemm {
     }
 
     /**
-     * Threads that share one packed copy of B in {@link #sharedPacked}: one thread per copy packs B
-     * as often as there are threads, which on two cores cost less than sharing one copy, but grows
-     * with the core count while each thread's rows shrink (groups of four: not measured, this
-     * machine has two cores).
+     * Threads that share one packed copy of B in {@link #sharedPacked}. With a copy per thread B is
+     * packed once per thread: on two cores that cost less than one copy packed and read by both, but
+     * it grows with the core count while each thread's share of the rows shrinks (four: not measured,
+     * this machine has two cores).
      */
     static final int THREADS_PER_COPY = 4;
     /** Rows of a row-major B block per packing chunk of {@link #sharedPacked}. */
@@ -399,11 +399,11 @@ final class Gemm {
      * read by both threads of two cores, the packing threads took each other's cache lines (1.2-2.4x
      * the thread-time of one thread packing it alone) and both waited for the last packer, then for
      * the last row block: a copy per thread ran the 1024 product 1.057x and the small training
-     * step's products 1.044x faster (bench/ab; log, twenty-sixth session). A row block adds all the k-blocks' products into
-     * a panel's tiles of C in turn ({@link #blocks}): with one k-block at a time, a 1024 product's C
-     * (4 MB) came back from memory for each of them. With {@code sums} (A transposed only), A's row
-     * sums are added into {@code sums[sumsOff + i]} as A is packed, each in k order: a linear
-     * layer's bias gradient, summed over its tokens.
+     * step's products 1.044x faster (bench/ab; log, twenty-sixth session). A row block adds all the
+     * k-blocks' products into a panel's tiles of C in turn ({@link #blocks}): with one k-block at a
+     * time, a 1024 product's C (4 MB) came back from memory for each of them. With {@code sums} (A
+     * transposed only), A's row sums are added into {@code sums[sumsOff + i]} as A is packed, each in
+     * k order: a linear layer's bias gradient, summed over its tokens.
      */
     static void sharedPacked(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                              float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate, float[] sums, int sumsOff) {
@@ -426,15 +426,8 @@ final class Gemm {
                     // threads; a chunk counts as packed even if it threw, so that no one waits for good
                     // (the pool rethrows the failure once every part has returned).
                     for (int ch; (ch = claimed.getAndIncrement(copy)) < chunks; ) {
-                        int kb = ch / perBlock, pc = p0 + kb * KC, kc = Math.min(KC, k - pc), at = ch % perBlock;
                         try {
-                            if (bCs == 1) {
-                                int r0 = at * PACK_ROWS;
-                                if (r0 < kc) GemmPacking.packRows(b, bOff + pc * bRs + j0, bRs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
-                            } else {
-                                GemmPacking.packB(b, bOff + pc * bRs + (j0 + at * NR) * bCs, bRs, bCs, kc, Math.min(NR, nc - at * NR), bp,
-                                        kb * bStride + at * NR * kc);
-                            }
+                            packChunk(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, k - p0, nc, ch / perBlock, ch % perBlock, bp, bStride);
                         } finally {
                             packed.incrementAndGet(copy);
                         }
@@ -455,6 +448,21 @@ final class Gemm {
                     }
                 });
             }
+        }
+    }
+
+    /**
+     * Chunk {@code at} of k-block {@code kb} of a {@link #sharedPacked} B block ({@code depth} rows of
+     * k left from {@code off}, {@code nc} columns) into {@code bp}: {@link #PACK_ROWS} rows across all
+     * panels of a row-major B, else one panel.
+     */
+    private static void packChunk(float[] b, int off, int rs, int cs, int depth, int nc, int kb, int at, float[] bp, int bStride) {
+        int kc = Math.min(KC, depth - kb * KC), src = off + kb * KC * rs;
+        if (cs == 1) {
+            int r0 = at * PACK_ROWS;
+            if (r0 < kc) GemmPacking.packRows(b, src, rs, r0, Math.min(kc, r0 + PACK_ROWS), kc, nc, bp, kb * bStride);
+        } else {
+            GemmPacking.packB(b, src + at * NR * cs, rs, cs, kc, Math.min(NR, nc - at * NR), bp, kb * bStride + at * NR * kc);
         }
     }
 
