@@ -1,19 +1,16 @@
 package dev.pmcj.pmc.cli;
 
+import dev.pmcj.testsupport.FreshJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One seed, one result, end to end on the fast CPU backend: fine-tuning and a PMC epoch (sampling,
@@ -46,15 +43,10 @@ class CpuRunsAreReproducibleTest {
 
     /** Runs the CLI in a JVM of its own. */
     private static void pmc(String command, String... more) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), command));
-        cmd.addAll(DATA);
-        cmd.addAll(COMMON);
-        cmd.addAll(List.of(more));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "pmc " + command + " did not finish in 3 minutes");
-        assertEquals(0, p.exitValue(), "pmc " + command + " failed:\n" + out);
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(DATA);
+        args.addAll(COMMON);
+        args.addAll(List.of(more));
+        FreshJvm.run("pmc " + command, 180, List.of(), Main.class, args.toArray(String[]::new));
     }
 }

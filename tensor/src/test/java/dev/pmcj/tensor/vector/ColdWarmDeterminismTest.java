@@ -1,15 +1,12 @@
 package dev.pmcj.tensor.vector;
 
+import dev.pmcj.testsupport.FreshJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,13 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ColdWarmDeterminismTest {
     @Test
     void everyKernelGivesOneResultFromColdToWarm() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), ColdWarmProbe.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the probe did not finish in 2 minutes");
-        assertEquals(0, p.exitValue(), "the probe failed:\n" + out);
+        String out = FreshJvm.run("the probe", 120, List.of(), ColdWarmProbe.class);
         List<String> lines = out.lines().toList(), varying = new ArrayList<>();
         for (String line : lines) {
             if (!line.endsWith(" 1")) varying.add(line);

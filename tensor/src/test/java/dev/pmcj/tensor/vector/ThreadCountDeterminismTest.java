@@ -1,11 +1,10 @@
 package dev.pmcj.tensor.vector;
 
+import dev.pmcj.testsupport.FreshJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,13 +24,6 @@ class ThreadCountDeterminismTest {
     }
 
     private static String probe(int cores) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector", "-XX:ActiveProcessorCount=" + cores,
-                "-cp", System.getProperty("java.class.path"), ThreadCountProbe.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the probe on " + cores + " cores did not finish in 2 minutes");
-        assertEquals(0, p.exitValue(), "the probe on " + cores + " cores failed:\n" + out);
-        return out;
+        return FreshJvm.run("the probe on " + cores + " cores", 120, List.of("-XX:ActiveProcessorCount=" + cores), ThreadCountProbe.class);
     }
 }
