@@ -37,6 +37,11 @@ final class ElementWise {
         for (int i = 0; i < n; i += L) geluTanh(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
     }
 
+    /**
+     * GELU-tanh's derivative in a loop of its own, for the same reason. Its last two lines repeat
+     * {@link #derivativeVectors}' loop on purpose: a shared helper taking the derivative vector was
+     * left out of line by C2 past its node cutoff and boxed every vector (log, twenty-fifth session).
+     */
     private static void geluTanhDerivativeVectors(float[] x, int xo, float[] g, int go, float[] d, int dxo, int n, boolean accumulate) {
         for (int i = 0; i < n; i += L) {
             FloatVector old = accumulate ? FloatVector.fromArray(S, d, dxo + i) : FloatVector.zero(S);
